@@ -1,0 +1,277 @@
+package app.caravel;
+
+import app.caravel.config.ConfigException;
+import app.caravel.config.ConfigValues;
+import app.caravel.nostr.NwcUri;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration. config.yml maps every variable of SPEC §2 onto a string property of the same
+ * name (lower case); the typed accessors below parse those strings and name the variable when a value is
+ * malformed. {@link #validate()} runs them all at start-up so a bad value stops the service at once.
+ */
+public class CaravelConfiguration extends Configuration {
+    @JsonProperty("database_url") private String databaseUrl = "sqlite://data/caravel.db";
+    @JsonProperty("project_dir") private String projectDir;
+    @JsonProperty("host") private String host = "127.0.0.1";
+    @JsonProperty("port") private String port = "3000";
+    @JsonProperty("admin_port") private String adminPort = "8081";
+    @JsonProperty("admins") private String admins;
+    @JsonProperty("allow_origins") private String allowOrigins;
+    @JsonProperty("trust_forwarded_headers") private String trustForwardedHeaders;
+    @JsonProperty("zooid_api_url") private String zooidApiUrl;
+    @JsonProperty("zooid_api_secret") private String zooidApiSecret;
+    @JsonProperty("relay_domain") private String relayDomain;
+    @JsonProperty("livekit_url") private String livekitUrl;
+    @JsonProperty("livekit_api_key") private String livekitApiKey;
+    @JsonProperty("livekit_api_secret") private String livekitApiSecret;
+    @JsonProperty("nwc_url") private String nwcUrl;
+    @JsonProperty("robot_secret") private String robotSecret;
+    @JsonProperty("robot_name") private String robotName;
+    @JsonProperty("robot_description") private String robotDescription;
+    @JsonProperty("robot_picture") private String robotPicture;
+    @JsonProperty("robot_outbox_relays") private String robotOutboxRelays;
+    @JsonProperty("robot_indexer_relays") private String robotIndexerRelays;
+    @JsonProperty("robot_messaging_relays") private String robotMessagingRelays;
+    @JsonProperty("dashboard_port") private String dashboardPort = "8000";
+    @JsonProperty("dashboard_user") private String dashboardUser;
+    @JsonProperty("dashboard_password") private String dashboardPassword;
+    @JsonProperty("workers") private String workers = "4";
+    @JsonProperty("job_poll_seconds") private String jobPollSeconds = "5";
+    @JsonProperty("billing_grace_days") private String billingGraceDays = "7";
+    @JsonProperty("billing_allow_at") private String billingAllowAt = "false";
+    @JsonProperty("database_pool_size") private String databasePoolSize = "8";
+
+    @JsonIgnore private DataSourceFactory dataSourceFactory;
+
+    /** Parses every value once, so that a malformed one stops start-up with its variable's name. */
+    public void validate() {
+        databasePath();
+        port();
+        adminPort();
+        admins();
+        allowOrigins();
+        trustForwardedHeaders();
+        zooidApiUrl();
+        zooidApiSecret();
+        livekitUrl();
+        nwcUrl();
+        robotSecret();
+        robotOutboxRelays();
+        robotIndexerRelays();
+        robotMessagingRelays();
+        dashboardPort();
+        workers();
+        jobPollSeconds();
+        billingGraceDays();
+        billingAllowAt();
+        databasePoolSize();
+    }
+
+    @JsonIgnore
+    public Path projectDir() {
+        return ConfigValues.optional(projectDir).map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.dir")))
+                .toAbsolutePath();
+    }
+
+    @JsonIgnore
+    public Path databasePath() {
+        return ConfigValues.sqlitePath("DATABASE_URL", databaseUrl, projectDir());
+    }
+
+    @JsonIgnore
+    public String host() {
+        return ConfigValues.optional(host).orElse("127.0.0.1");
+    }
+
+    @JsonIgnore
+    public int port() {
+        return ConfigValues.integer("PORT", port, 0, 65535, 3000);
+    }
+
+    @JsonIgnore
+    public int adminPort() {
+        return ConfigValues.integer("ADMIN_PORT", adminPort, 0, 65535, 8081);
+    }
+
+    @JsonIgnore
+    public List<String> admins() {
+        return ConfigValues.pubkeyList("ADMINS", admins);
+    }
+
+    @JsonIgnore
+    public List<String> allowOrigins() {
+        return ConfigValues.items(allowOrigins);
+    }
+
+    /** Opt-in: behind a reverse proxy, NIP-98 `u` tags are checked against X-Forwarded-Proto/Host. */
+    @JsonIgnore
+    public boolean trustForwardedHeaders() {
+        return ConfigValues.bool("TRUST_FORWARDED_HEADERS", trustForwardedHeaders, false);
+    }
+
+    @JsonIgnore
+    public Optional<String> zooidApiUrl() {
+        return ConfigValues.httpUrl("ZOOID_API_URL", zooidApiUrl);
+    }
+
+    @JsonIgnore
+    public Optional<String> zooidApiSecret() {
+        return ConfigValues.hexKey("ZOOID_API_SECRET", zooidApiSecret);
+    }
+
+    @JsonIgnore
+    public String relayDomain() {
+        return ConfigValues.optional(relayDomain).orElse("");
+    }
+
+    @JsonIgnore
+    public Optional<String> livekitUrl() {
+        return ConfigValues.optional(livekitUrl);
+    }
+
+    @JsonIgnore
+    public Optional<String> livekitApiKey() {
+        return ConfigValues.optional(livekitApiKey);
+    }
+
+    @JsonIgnore
+    public Optional<String> livekitApiSecret() {
+        return ConfigValues.optional(livekitApiSecret);
+    }
+
+    @JsonIgnore
+    public Optional<NwcUri> nwcUrl() {
+        Optional<String> value = ConfigValues.optional(nwcUrl);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NwcUri.parse(value.get()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("NWC_URL", "is not a valid NWC URL (" + e.getMessage() + ")");
+        }
+    }
+
+    @JsonIgnore
+    public Optional<String> robotSecret() {
+        return ConfigValues.hexKey("ROBOT_SECRET", robotSecret);
+    }
+
+    @JsonIgnore
+    public String robotName() {
+        return ConfigValues.optional(robotName).orElse("Caravel");
+    }
+
+    @JsonIgnore
+    public String robotDescription() {
+        return ConfigValues.optional(robotDescription).orElse("");
+    }
+
+    @JsonIgnore
+    public String robotPicture() {
+        return ConfigValues.optional(robotPicture).orElse("");
+    }
+
+    @JsonIgnore
+    public List<String> robotOutboxRelays() {
+        return ConfigValues.relayList("ROBOT_OUTBOX_RELAYS", robotOutboxRelays);
+    }
+
+    @JsonIgnore
+    public List<String> robotIndexerRelays() {
+        return ConfigValues.relayList("ROBOT_INDEXER_RELAYS", robotIndexerRelays);
+    }
+
+    @JsonIgnore
+    public List<String> robotMessagingRelays() {
+        return ConfigValues.relayList("ROBOT_MESSAGING_RELAYS", robotMessagingRelays);
+    }
+
+    /** 0 turns the dashboard off. */
+    @JsonIgnore
+    public int dashboardPort() {
+        return ConfigValues.integer("DASHBOARD_PORT", dashboardPort, 0, 65535, 8000);
+    }
+
+    @JsonIgnore
+    public Optional<String> dashboardUser() {
+        return ConfigValues.optional(dashboardUser);
+    }
+
+    @JsonIgnore
+    public Optional<String> dashboardPassword() {
+        return ConfigValues.optional(dashboardPassword);
+    }
+
+    @JsonIgnore
+    public int workers() {
+        return ConfigValues.integer("WORKERS", workers, 1, 256, 4);
+    }
+
+    /** JobRunr's poll interval; never below 5 s so the shared SQLite file isn't hammered. */
+    @JsonIgnore
+    public int jobPollSeconds() {
+        return ConfigValues.integer("JOB_POLL_SECONDS", jobPollSeconds, 5, 3600, 5);
+    }
+
+    @JsonIgnore
+    public int billingGraceDays() {
+        return ConfigValues.integer("BILLING_GRACE_DAYS", billingGraceDays, 0, 365, 7);
+    }
+
+    @JsonIgnore
+    public boolean billingAllowAt() {
+        return ConfigValues.bool("BILLING_ALLOW_AT", billingAllowAt, false);
+    }
+
+    @JsonIgnore
+    public int databasePoolSize() {
+        return ConfigValues.integer("DATABASE_POOL_SIZE", databasePoolSize, 1, 64, 8);
+    }
+
+    /**
+     * The pool for the one SQLite file shared by the app and JobRunr. WAL lets readers run beside the
+     * writer; IMMEDIATE transactions take the write lock at BEGIN so two writers queue on the busy timeout
+     * instead of failing with SQLITE_BUSY when one upgrades a read lock.
+     */
+    @JsonIgnore
+    public synchronized DataSourceFactory dataSourceFactory() {
+        if (dataSourceFactory == null) {
+            createParentDirectory(databasePath());
+            DataSourceFactory factory = new DataSourceFactory();
+            factory.setDriverClass("org.sqlite.JDBC");
+            factory.setUrl("jdbc:sqlite:" + databasePath());
+            factory.setProperties(Map.of(
+                    "journal_mode", "WAL",
+                    "busy_timeout", "30000",
+                    "transaction_mode", "IMMEDIATE",
+                    "foreign_keys", "true",
+                    "synchronous", "NORMAL"));
+            factory.setMinSize(1);
+            factory.setInitialSize(1);
+            factory.setMaxSize(databasePoolSize());
+            factory.setValidationQuery("SELECT 1");
+            dataSourceFactory = factory;
+        }
+        return dataSourceFactory;
+    }
+
+    /** SQLite creates the database file but not its folder (data/ on a fresh clone). */
+    private static void createParentDirectory(Path file) {
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("DATABASE_URL", "cannot create the folder " + file.getParent() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package app.caravel.db;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+
+/** Append-only: there is no update or delete here on purpose; billing replays this history. */
+@RegisterConstructorMapper(Activity.class)
+public interface ActivityDao {
+    @SqlUpdate("INSERT INTO activity (id, tenant, created_at, activity_type, resource_type, resource_id, snapshot) "
+            + "VALUES (:id, :tenant, :createdAt, :activityType, :resourceType, :resourceId, :snapshot)")
+    void insert(@BindMethods Activity activity);
+
+    @SqlQuery("SELECT * FROM activity WHERE resource_type = :type AND resource_id = :id ORDER BY created_at, rowid")
+    List<Activity> forResource(@Bind("type") String resourceType, @Bind("id") String resourceId);
+
+    @SqlQuery("SELECT * FROM activity WHERE tenant = :tenant ORDER BY created_at, rowid")
+    List<Activity> forTenant(@Bind("tenant") String tenant);
+}

@@ -1,0 +1,52 @@
+package app.caravel.db;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(Invoice.class)
+@RegisterConstructorMapper(InvoiceItem.class)
+public interface InvoiceDao {
+    @SqlUpdate("INSERT INTO invoices (id, tenant, period_start, period_end, amount, bolt11, payment_hash, status, "
+            + "created_at, attempted_at, sent_at, paid_at, closed_at, error) VALUES (:id, :tenant, :periodStart, "
+            + ":periodEnd, :amount, :bolt11, :paymentHash, :status, :createdAt, :attemptedAt, :sentAt, :paidAt, "
+            + ":closedAt, :error)")
+    void insert(@BindMethods Invoice invoice);
+
+    @SqlUpdate("INSERT INTO invoice_items (invoice, relay, plan, hours, amount) "
+            + "VALUES (:invoice, :relay, :plan, :hours, :amount)")
+    void insertItem(@BindMethods InvoiceItem item);
+
+    @SqlQuery("SELECT * FROM invoices WHERE id = :id")
+    Optional<Invoice> find(@Bind("id") String id);
+
+    @SqlQuery("SELECT * FROM invoices WHERE tenant = :tenant ORDER BY period_start")
+    List<Invoice> listByTenant(@Bind("tenant") String tenant);
+
+    @SqlQuery("SELECT * FROM invoices ORDER BY created_at, id")
+    List<Invoice> list();
+
+    @SqlQuery("SELECT * FROM invoices WHERE status = 'pending' ORDER BY created_at, id")
+    List<Invoice> listPending();
+
+    @SqlQuery("SELECT * FROM invoice_items WHERE invoice = :invoice ORDER BY relay, plan")
+    List<InvoiceItem> items(@Bind("invoice") String invoice);
+
+    /** Only a pending invoice can be paid; the row count says whether this call did it. */
+    @SqlUpdate("UPDATE invoices SET status = 'paid', paid_at = :now, error = NULL WHERE id = :id AND status = 'pending'")
+    int markPaid(@Bind("id") String id, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE invoices SET status = 'closed', closed_at = :now WHERE id = :id AND status = 'pending'")
+    int markClosed(@Bind("id") String id, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE invoices SET attempted_at = :now, error = :error WHERE id = :id")
+    int markAttempted(@Bind("id") String id, @Bind("now") long now, @Bind("error") String error);
+
+    @SqlUpdate("UPDATE invoices SET sent_at = :now WHERE id = :id")
+    int markSent(@Bind("id") String id, @Bind("now") long now);
+}

@@ -1,0 +1,47 @@
+package app.caravel.db;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(Relay.class)
+public interface RelayDao {
+    @SqlUpdate("INSERT INTO relays (id, tenant, subdomain, schema, name, icon, description, plan, status, sync_error, "
+            + "synced_at, secret, public_join, strip_signatures, groups, management, blossom, livekit, push, created_at, "
+            + "updated_at) VALUES (:id, :tenant, :subdomain, :schema, :name, :icon, :description, :plan, :status, "
+            + ":syncError, :syncedAt, :secret, :publicJoin, :stripSignatures, :groups, :management, :blossom, :livekit, "
+            + ":push, :createdAt, :updatedAt)")
+    void insert(@BindMethods Relay relay);
+
+    /** Replaces the user-editable fields; status and sync state have their own statements. */
+    @SqlUpdate("UPDATE relays SET name = :name, icon = :icon, description = :description, plan = :plan, "
+            + "public_join = :publicJoin, strip_signatures = :stripSignatures, groups = :groups, management = :management, "
+            + "blossom = :blossom, livekit = :livekit, push = :push, updated_at = :updatedAt WHERE id = :id")
+    int update(@BindMethods Relay relay);
+
+    @SqlQuery("SELECT * FROM relays WHERE id = :id")
+    Optional<Relay> find(@Bind("id") String id);
+
+    @SqlQuery("SELECT * FROM relays WHERE subdomain = :subdomain")
+    Optional<Relay> findBySubdomain(@Bind("subdomain") String subdomain);
+
+    @SqlQuery("SELECT * FROM relays WHERE tenant = :tenant ORDER BY created_at, id")
+    List<Relay> listByTenant(@Bind("tenant") String tenant);
+
+    @SqlQuery("SELECT * FROM relays ORDER BY created_at, id")
+    List<Relay> list();
+
+    @SqlUpdate("UPDATE relays SET status = :status, updated_at = :now WHERE id = :id")
+    int setStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE relays SET synced_at = :now, sync_error = NULL WHERE id = :id")
+    int markSynced(@Bind("id") String id, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE relays SET sync_error = :error WHERE id = :id")
+    int markSyncFailed(@Bind("id") String id, @Bind("error") String error);
+}

@@ -1,0 +1,35 @@
+package app.caravel.db;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(Tenant.class)
+public interface TenantDao {
+    @SqlUpdate("INSERT INTO tenants (pubkey, nwc_url, nwc_error, created_at, billing_anchor, status) "
+            + "VALUES (:pubkey, :nwcUrl, :nwcError, :createdAt, :billingAnchor, :status)")
+    void insert(@BindMethods Tenant tenant);
+
+    @SqlQuery("SELECT * FROM tenants WHERE pubkey = :pubkey")
+    Optional<Tenant> find(@Bind("pubkey") String pubkey);
+
+    @SqlQuery("SELECT * FROM tenants ORDER BY created_at, pubkey")
+    List<Tenant> list();
+
+    @SqlUpdate("UPDATE tenants SET nwc_url = :nwcUrl, nwc_error = NULL WHERE pubkey = :pubkey")
+    int setNwcUrl(@Bind("pubkey") String pubkey, @Bind("nwcUrl") String nwcUrl);
+
+    @SqlUpdate("UPDATE tenants SET nwc_error = :error WHERE pubkey = :pubkey")
+    int setNwcError(@Bind("pubkey") String pubkey, @Bind("error") String error);
+
+    @SqlUpdate("UPDATE tenants SET billing_anchor = :anchor WHERE pubkey = :pubkey")
+    int setBillingAnchor(@Bind("pubkey") String pubkey, @Bind("anchor") Long anchor);
+
+    @SqlUpdate("UPDATE tenants SET status = :status WHERE pubkey = :pubkey")
+    int setStatus(@Bind("pubkey") String pubkey, @Bind("status") String status);
+}

@@ -1,0 +1,120 @@
+package app.caravel;
+
+import app.caravel.support.Ports;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.jobrunr.jobs.lambdas.JobRequest;
+import org.jobrunr.jobs.lambdas.JobRequestHandler;
+import org.jobrunr.jobs.states.StateName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real application on a temp SQLite file: admin health, JobRunr round trip, dashboard credentials. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ApplicationTest {
+    private static final Path DIR = tempDir();
+    private static final int DASHBOARD_PORT = Ports.free();
+
+    static final DropwizardAppExtension<CaravelConfiguration> APP = new DropwizardAppExtension<>(
+            CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
+            ConfigOverride.config("database_url", "sqlite://" + DIR.resolve("app.db")),
+            ConfigOverride.config("port", "0"),
+            ConfigOverride.config("admin_port", "0"),
+            ConfigOverride.config("dashboard_port", String.valueOf(DASHBOARD_PORT)),
+            ConfigOverride.config("dashboard_user", "ops"),
+            ConfigOverride.config("dashboard_password", "test-password"));
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A job of the test's own: it records the id it was given, so completion can be observed. */
+    public record RecordJob(String id) implements JobRequest {
+        @Override
+        public Class<RecordJobHandler> getJobRequestHandler() {
+            return RecordJobHandler.class;
+        }
+    }
+
+    public static final class RecordJobHandler implements JobRequestHandler<RecordJob> {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void run(RecordJob job) {
+            seen.add(job.id());
+        }
+    }
+
+    @Test
+    void adminHealthCheckIsGreenOnAFreshDatabase() throws Exception {
+        HttpResponse<String> health = get("http://127.0.0.1:" + APP.getAdminPort() + "/healthcheck", null);
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"database\":{\"healthy\":true"), health.body());
+        assertTrue(health.body().contains("\"jobrunr\":{\"healthy\":true"), health.body());
+        assertTrue(health.body().contains("disabled: ZOOID_API_URL, ZOOID_API_SECRET not set"), health.body());
+        assertTrue(Files.exists(DIR.resolve("app.db")));
+    }
+
+    @Test
+    void aJobIsEnqueuedAndCompletedInTheSameDatabase() throws Exception {
+        CaravelApplication app = APP.getApplication();
+        RecordJobHandler handler = new RecordJobHandler();
+        app.jobHandlers().register(RecordJobHandler.class, handler);
+        String marker = UUID.randomUUID().toString();
+        UUID jobId = app.jobs().scheduler().enqueue(new RecordJob(marker)).asUUID();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (app.jobs().storage().getJobById(jobId).getState() != StateName.SUCCEEDED && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(StateName.SUCCEEDED, app.jobs().storage().getJobById(jobId).getState());
+        assertEquals(List.of(marker), handler.seen);
+        long rows = app.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM jobrunr_jobs WHERE id = :id").bind("id", jobId.toString()).mapTo(Long.class).one());
+        assertEquals(1, rows, "JobRunr's tables live in the app's SQLite file");
+    }
+
+    @Test
+    void dashboardNeedsCredentials() throws Exception {
+        String url = "http://127.0.0.1:" + DASHBOARD_PORT + "/api/jobs?state=ENQUEUED";
+        assertEquals(401, get(url, null).statusCode());
+        assertEquals(401, get(url, basic("ops", "wrong")).statusCode());
+        assertEquals(200, get(url, basic("ops", "test-password")).statusCode());
+    }
+
+    private HttpResponse<String> get(String url, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("caravel-app-test");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
