@@ -20,10 +20,11 @@ test:
 	mvn -B test
 
 # Schnorr and NIP-98 verifications per second on this machine (JMH, a few seconds per figure).
-bench-nostr:
-	$(MVN) test-compile
-	mvn -B -q exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-	  -Dexec.args="-cp %classpath app.caravel.bench.NostrBench"
+bench-nostr: target/test-classpath.txt
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.NostrBench
+
+target/test-classpath.txt: pom.xml $(shell find src -type f)
+	$(MVN) test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
 
 clean:
 	$(MVN) clean
