@@ -1,6 +1,32 @@
 package app.caravel;
 
+import app.caravel.api.Access;
+import app.caravel.api.Caller;
+import app.caravel.api.CorsFilter;
+import app.caravel.api.ErrorMappers;
+import app.caravel.api.IdentityResource;
+import app.caravel.api.InvoiceResource;
+import app.caravel.api.Nip98AuthFilter;
+import app.caravel.api.OpenApiResource;
+import app.caravel.api.RelayResource;
+import app.caravel.api.RelayService;
+import app.caravel.api.ReplayCache;
+import app.caravel.api.RequestUrl;
+import app.caravel.api.TenantResource;
+import app.caravel.api.TenantService;
 import app.caravel.config.ConfigException;
+import app.caravel.infra.RelaySyncHandler;
+import app.caravel.jobs.JobQueue;
+import app.caravel.jobs.SharedTransactionDataSource;
+import app.caravel.nostr.Nip98;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.jersey.setup.JerseyEnvironment;
 import app.caravel.db.Database;
 import app.caravel.db.DatabaseHealthCheck;
 import app.caravel.db.SchemaMigrator;
@@ -22,6 +48,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * Wires the service: one SQLite file (app tables and JobRunr's), the Jersey API, JobRunr's workers and
  * dashboard, and the admin port's health checks. Commands: `server config.yml`, `db migrate config.yml`.
@@ -29,9 +59,22 @@ import org.slf4j.LoggerFactory;
 public class CaravelApplication extends Application<CaravelConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(CaravelApplication.class);
 
+    /** NIP-98: how far created_at may be from our clock, either way. */
+    static final long NIP98_WINDOW_SECONDS = 60;
+
     private final JobHandlers jobHandlers = new JobHandlers();
+    private final Clock clock;
     private Database database;
     private JobRunrService jobs;
+
+    public CaravelApplication() {
+        this(Clock.systemUTC());
+    }
+
+    /** Tests move time through the clock; everything time-dependent reads this one. */
+    public CaravelApplication(Clock clock) {
+        this.clock = clock;
+    }
 
     public static void main(String[] args) throws Exception {
         new CaravelApplication().run(args);
@@ -71,10 +114,15 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         database = Database.on(jdbi);
 
         DashboardCredentials dashboardCredentials = DashboardCredentials.from(config);
-        jobs = new JobRunrService(dataSource, jobHandlers, new JobRunrService.Settings(config.workers(),
+        SharedTransactionDataSource jobDataSource = new SharedTransactionDataSource(dataSource);
+        jobs = new JobRunrService(jobDataSource, jobHandlers, new JobRunrService.Settings(config.workers(),
                 config.jobPollSeconds(), config.dashboardPort(), dashboardCredentials.user(),
                 dashboardCredentials.password()));
         environment.lifecycle().manage(jobs);
+        JobQueue jobQueue = new JobQueue(jobDataSource, jobs.scheduler());
+        jobHandlers.register(RelaySyncHandler.class, new RelaySyncHandler(Optional.empty()));
+
+        registerApi(config, environment, jobQueue);
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
         environment.healthChecks().register("jobrunr", new JobServerHealthCheck(jobs.server()));
@@ -86,6 +134,36 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         }
 
         logStartup(config, applied, dashboardCredentials);
+    }
+
+    private void registerApi(CaravelConfiguration config, Environment environment, JobQueue jobQueue) {
+        ObjectMapper mapper = environment.getObjectMapper();
+        // strict bodies: unknown fields, trailing garbage and type coercions are all 400s
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+
+        Access access = new Access(database);
+        Nip98AuthFilter auth = new Nip98AuthFilter(new Nip98(clock, NIP98_WINDOW_SECONDS),
+                new RequestUrl(config.host(), config.port(), config.trustForwardedHeaders()),
+                new ReplayCache(clock, NIP98_WINDOW_SECONDS), Set.copyOf(config.admins()));
+        JerseyEnvironment jersey = environment.jersey();
+        jersey.register(new CorsFilter(config.allowOrigins()));
+        jersey.register(new AuthDynamicFeature(auth));
+        jersey.register(new AuthValueFactoryProvider.Binder<>(Caller.class));
+        jersey.register(new ErrorMappers.WebApplication());
+        jersey.register(new ErrorMappers.Json());
+        jersey.register(new ErrorMappers.Unexpected());
+        jersey.register(new IdentityResource(access));
+        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock)));
+        jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock),
+                config.relayDomain()));
+        jersey.register(new InvoiceResource(database, access));
+        jersey.register(new OpenApiResource());
     }
 
     /** HOST, PORT and ADMIN_PORT are typed settings; the connectors follow them so there is one source. */

@@ -1,0 +1,102 @@
+package app.caravel.api;
+
+import app.caravel.nostr.Nip98;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.Principal;
+import java.util.Set;
+
+/**
+ * The one place requests are authenticated. It caps the body (413), checks the NIP-98 header against the
+ * absolute URL, method and raw body (401 naming the rule that failed), refuses a replayed signature on a
+ * state-changing request, then puts the {@link Caller} on the security context for the resources.
+ */
+@Priority(Priorities.AUTHENTICATION)
+public final class Nip98AuthFilter implements ContainerRequestFilter {
+    public static final int MAX_BODY = 64 * 1024;
+    private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    private final Nip98 nip98;
+    private final RequestUrl requestUrl;
+    private final ReplayCache replays;
+    private final Set<String> admins;
+
+    public Nip98AuthFilter(Nip98 nip98, RequestUrl requestUrl, ReplayCache replays, Set<String> admins) {
+        this.nip98 = nip98;
+        this.requestUrl = requestUrl;
+        this.replays = replays;
+        this.admins = Set.copyOf(admins);
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) throws IOException {
+        byte[] body = readBody(request);
+        Nip98.Auth auth;
+        try {
+            auth = nip98.verify(request.getHeaderString(HttpHeaders.AUTHORIZATION), requestUrl.of(request),
+                    request.getMethod(), body);
+        } catch (Nip98.Failure failure) {
+            throw ApiException.unauthorized(failure.getMessage());
+        }
+        if (STATE_CHANGING.contains(request.getMethod())
+                && !replays.firstUse(auth.event().sig(), auth.event().createdAt())) {
+            throw ApiException.unauthorized("auth event already used: sign each request anew");
+        }
+        Caller caller = new Caller(auth.pubkey(), admins.contains(auth.pubkey()));
+        boolean secure = request.getSecurityContext().isSecure();
+        request.setSecurityContext(new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return caller;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return "admin".equals(role) && caller.admin();
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return "NIP-98";
+            }
+        });
+    }
+
+    /** Reads the raw body (needed for the payload hash) and puts it back for Jersey. */
+    private static byte[] readBody(ContainerRequestContext request) throws IOException {
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_BODY) {
+                    throw new ApiException(413, "request body over " + MAX_BODY + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("bad Content-Length");
+            }
+        }
+        if (!request.hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = request.getEntityStream()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new ApiException(413, "request body over " + MAX_BODY + " bytes");
+            }
+            request.setEntityStream(new ByteArrayInputStream(body));
+            return body;
+        }
+    }
+}

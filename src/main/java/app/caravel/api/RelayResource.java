@@ -1,0 +1,107 @@
+package app.caravel.api;
+
+import app.caravel.db.Database;
+import app.caravel.db.Relay;
+import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+@Path("/relays")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+public class RelayResource {
+    private final Database db;
+    private final Access access;
+    private final RelayService relays;
+    private final String relayDomain;
+
+    public RelayResource(Database db, Access access, RelayService relays, String relayDomain) {
+        this.db = db;
+        this.access = access;
+        this.relays = relays;
+        this.relayDomain = relayDomain;
+    }
+
+    @GET
+    public List<Views.RelayView> list(@Auth Caller caller, @QueryParam("tenant") String tenant) {
+        String scope = access.listScope(caller, tenant);
+        List<Relay> rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);
+        return rows.stream().map(this::view).toList();
+    }
+
+    /** Creates a relay in status `new` and enqueues its provisioning; an admin may create for a tenant. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(@Auth Caller caller, Requests.CreateRelay body) {
+        if (body == null) {
+            throw ApiException.badRequest("body required");
+        }
+        String tenant;
+        if (body.tenant() != null && !body.tenant().equals(caller.pubkey())) {
+            access.requireAdmin(caller);
+            tenant = Validation.pubkey(body.tenant(), "tenant");
+            if (db.tenants().find(tenant).isEmpty()) {
+                throw ApiException.unprocessable("tenant " + tenant + " does not exist");
+            }
+        } else {
+            tenant = access.requireTenant(caller).pubkey();
+        }
+        return Response.status(201).entity(view(relays.create(tenant, body))).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public Views.RelayView get(@Auth Caller caller, @PathParam("id") String id) {
+        return view(owned(caller, id));
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Views.RelayView update(@Auth Caller caller, @PathParam("id") String id, Requests.UpdateRelay body) {
+        Relay relay = owned(caller, id);
+        if (body == null) {
+            throw ApiException.badRequest("body required");
+        }
+        return view(relays.update(relay, body));
+    }
+
+    @POST
+    @Path("{id}/deactivate")
+    public Views.RelayView deactivate(@Auth Caller caller, @PathParam("id") String id) {
+        return view(relays.deactivate(owned(caller, id)));
+    }
+
+    @POST
+    @Path("{id}/activate")
+    public Views.RelayView activate(@Auth Caller caller, @PathParam("id") String id) {
+        return view(relays.activate(owned(caller, id)));
+    }
+
+    private Relay owned(Caller caller, String id) {
+        Validation.relayId(id);
+        Relay relay = db.relays().find(id).orElse(null);
+        if (relay == null) {
+            // a non-admin learns nothing about ids it does not own
+            throw caller.admin() ? ApiException.notFound("relay not found") : ApiException.forbidden(
+                    "only the owner or an admin may do this");
+        }
+        access.requireOwnerOrAdmin(caller, relay.tenant());
+        return relay;
+    }
+
+    private Views.RelayView view(Relay relay) {
+        return Views.RelayView.of(relay, relayDomain);
+    }
+}

@@ -1,0 +1,138 @@
+package app.caravel.api;
+
+import app.caravel.billing.Plan;
+import app.caravel.db.Activity;
+import app.caravel.db.ActivityDao;
+import app.caravel.db.InvoiceDao;
+import app.caravel.db.Relay;
+import app.caravel.db.RelayDao;
+import app.caravel.infra.SyncRelayJob;
+import app.caravel.jobs.JobQueue;
+import app.caravel.nostr.KeyPair;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Relay writes. Each one commits the row, its activity entry (plan and status snapshot) and the
+ * {@link SyncRelayJob} that will push it to zooid in a single SQLite transaction.
+ */
+public final class RelayService {
+    private final Jdbi jdbi;
+    private final JobQueue jobs;
+    private final Clock clock;
+
+    public RelayService(Jdbi jdbi, JobQueue jobs, Clock clock) {
+        this.jdbi = jdbi;
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    public Relay create(String tenant, Requests.CreateRelay body) {
+        String subdomain = Validation.subdomain(body.subdomain());
+        Plan plan = Validation.plan(body.plan());
+        boolean blossom = orElse(body.blossom(), false);
+        boolean livekit = orElse(body.livekit(), false);
+        Validation.features(plan, blossom, livekit);
+        String id = UUID.randomUUID().toString();
+        long now = clock.instant().getEpochSecond();
+        Relay relay = new Relay(id, tenant, subdomain, schemaFor(subdomain, id), Validation.name(body.name()),
+                Validation.iconUrl(body.icon()), Validation.description(body.description()), plan.id(), Relay.NEW,
+                null, null, KeyPair.generate().secretHex(), orElse(body.publicJoin(), false),
+                orElse(body.stripSignatures(), false), orElse(body.groups(), true), orElse(body.management(), true),
+                blossom, livekit, orElse(body.push(), false), now, now);
+        try {
+            return jdbi.inTransaction(handle -> {
+                RelayDao relays = handle.attach(RelayDao.class);
+                if (relays.findBySubdomain(subdomain).isPresent()) {
+                    throw ApiException.conflict("subdomain '" + subdomain + "' is taken");
+                }
+                relays.insert(relay);
+                return recordAndSync(handle, "create_relay", relay, now);
+            });
+        } catch (RuntimeException e) {
+            if (Conflicts.isUniqueViolation(e)) {
+                throw ApiException.conflict("subdomain '" + subdomain + "' is taken");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies the fields present. A plan change switches off features the new plan lacks unless the body
+     * asks for them, in which case it is refused (422).
+     */
+    public Relay update(Relay current, Requests.UpdateRelay body) {
+        Plan plan = body.plan() == null ? Validation.plan(current.plan()) : Validation.plan(body.plan());
+        boolean blossom = body.blossom() != null ? body.blossom() : current.blossom() && plan.blossom();
+        boolean livekit = body.livekit() != null ? body.livekit() : current.livekit() && plan.livekit();
+        Validation.features(plan, blossom, livekit);
+        long now = clock.instant().getEpochSecond();
+        Relay updated = new Relay(current.id(), current.tenant(), current.subdomain(), current.schema(),
+                body.name() == null ? current.name() : Validation.name(body.name()),
+                body.icon() == null ? current.icon() : Validation.iconUrl(body.icon()),
+                body.description() == null ? current.description() : Validation.description(body.description()),
+                plan.id(), current.status(), current.syncError(), current.syncedAt(), current.secret(),
+                orElse(body.publicJoin(), current.publicJoin()), orElse(body.stripSignatures(), current.stripSignatures()),
+                orElse(body.groups(), current.groups()), orElse(body.management(), current.management()), blossom,
+                livekit, orElse(body.push(), current.push()), current.createdAt(), now);
+        return jdbi.inTransaction(handle -> {
+            handle.attach(RelayDao.class).update(updated);
+            return recordAndSync(handle, "update_relay", reload(handle, current.id()), now);
+        });
+    }
+
+    /** Idempotent: deactivating an inactive relay changes nothing and enqueues nothing. */
+    public Relay deactivate(Relay current) {
+        if (Relay.INACTIVE.equals(current.status())) {
+            return current;
+        }
+        long now = clock.instant().getEpochSecond();
+        return jdbi.inTransaction(handle -> {
+            handle.attach(RelayDao.class).setStatus(current.id(), Relay.INACTIVE, now);
+            return recordAndSync(handle, "deactivate_relay", reload(handle, current.id()), now);
+        });
+    }
+
+    /**
+     * Puts an inactive or delinquent relay back: status `new` until zooid confirms it (then `active`).
+     * A delinquent relay waits for its tenant's pending invoice to be paid.
+     */
+    public Relay activate(Relay current) {
+        if (Relay.NEW.equals(current.status()) || Relay.ACTIVE.equals(current.status())) {
+            return current;
+        }
+        long now = clock.instant().getEpochSecond();
+        return jdbi.inTransaction(handle -> {
+            if (Relay.DELINQUENT.equals(current.status())
+                    && handle.attach(InvoiceDao.class).listByTenant(current.tenant()).stream()
+                    .anyMatch(i -> "pending".equals(i.status()))) {
+                throw ApiException.conflict("this relay is delinquent: pay the pending invoice first");
+            }
+            handle.attach(RelayDao.class).setStatus(current.id(), Relay.NEW, now);
+            return recordAndSync(handle, "update_relay", reload(handle, current.id()), now);
+        });
+    }
+
+    private Relay recordAndSync(Handle handle, String activityType, Relay relay, long now) {
+        handle.attach(ActivityDao.class).insert(Activity.ofRelay(activityType, relay, now));
+        jobs.enqueue(handle, new SyncRelayJob(relay.id()));
+        return relay;
+    }
+
+    private static Relay reload(Handle handle, String id) {
+        return handle.attach(RelayDao.class).find(id).orElseThrow(() -> ApiException.notFound("relay not found"));
+    }
+
+    /** zooid schema name: the subdomain with '_' for '-', plus 8 hex of the id so it can never collide. */
+    static String schemaFor(String subdomain, String id) {
+        return subdomain.replace('-', '_') + "_" + id.replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean orElse(Boolean value, boolean fallback) {
+        return value == null ? fallback : value;
+    }
+}
