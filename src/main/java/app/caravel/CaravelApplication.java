@@ -66,6 +66,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     private final Clock clock;
     private Database database;
     private JobRunrService jobs;
+    private JobQueue jobQueue;
 
     public CaravelApplication() {
         this(Clock.systemUTC());
@@ -119,7 +120,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 config.jobPollSeconds(), config.dashboardPort(), dashboardCredentials.user(),
                 dashboardCredentials.password()));
         environment.lifecycle().manage(jobs);
-        JobQueue jobQueue = new JobQueue(jobDataSource, jobs.scheduler());
+        jobQueue = new JobQueue(jobDataSource, jobs.scheduler());
         jobHandlers.register(RelaySyncHandler.class, new RelaySyncHandler(Optional.empty()));
 
         registerApi(config, environment, jobQueue);
@@ -211,5 +212,9 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
 
     public JobRunrService jobs() {
         return jobs;
+    }
+
+    public JobQueue jobQueue() {
+        return jobQueue;
     }
 }

@@ -84,10 +84,41 @@ class ApplicationTest {
             Thread.sleep(200);
         }
         assertEquals(StateName.SUCCEEDED, app.jobs().storage().getJobById(jobId).getState());
-        assertEquals(List.of(marker), handler.seen);
+        assertTrue(handler.seen.contains(marker), handler.seen.toString());
         long rows = app.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM jobrunr_jobs WHERE id = :id").bind("id", jobId.toString()).mapTo(Long.class).one());
         assertEquals(1, rows, "JobRunr's tables live in the app's SQLite file");
+    }
+
+    @Test
+    void aJobEnqueuedInATransactionCommitsAndRollsBackWithIt() {
+        CaravelApplication app = APP.getApplication();
+        var jdbi = app.database().jdbi();
+        String pubkey = "ab".repeat(32);
+        long jobsBefore = jobCount(app);
+        Exception boom = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () ->
+                jdbi.useTransaction(h -> {
+                    h.execute("INSERT INTO tenants (pubkey, created_at, status) VALUES (?, 1, 'active')", pubkey);
+                    app.jobQueue().enqueue(h, new RecordJob("rolled back"));
+                    assertEquals(jobsBefore + 1, h.createQuery("SELECT count(*) FROM jobrunr_jobs").mapTo(Long.class).one(),
+                            "the job is written inside the transaction");
+                    throw new IllegalStateException("boom");
+                }));
+        assertEquals("boom", boom.getMessage());
+        assertEquals(jobsBefore, jobCount(app), "rolled back with the row");
+        assertTrue(app.database().tenants().find(pubkey).isEmpty());
+
+        jdbi.useTransaction(h -> {
+            h.execute("INSERT INTO tenants (pubkey, created_at, status) VALUES (?, 1, 'active')", pubkey);
+            app.jobQueue().enqueue(h, new RecordJob("committed"));
+        });
+        assertEquals(jobsBefore + 1, jobCount(app));
+        assertTrue(app.database().tenants().find(pubkey).isPresent());
+    }
+
+    private static long jobCount(CaravelApplication app) {
+        return app.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM jobrunr_jobs")
+                .mapTo(Long.class).one());
     }
 
     @Test
