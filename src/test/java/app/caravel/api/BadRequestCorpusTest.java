@@ -315,6 +315,16 @@ class BadRequestCorpusTest {
     }
 
     @Test
+    void forwardedHeadersAreIgnoredUnlessTheOperatorTrustsThem() {
+        SignedClient client = new SignedClient(PORT, OWNER);
+        String header = new app.caravel.nostr.Nip98(java.time.Clock.systemUTC(), 60)
+                .header(OWNER, "https://api.example.com/identity", "GET", null);
+        SignedClient.Reply reply = client.raw("GET", "/identity", null, header, null,
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "api.example.com"));
+        assertEquals(401, reply.status());
+    }
+
+    @Test
     void aDelinquentRelayWaitsForItsInvoice() {
         app().database().relays().setStatus(paidRelay, "delinquent", 1);
         app().database().invoices().insert(new app.caravel.db.Invoice(UUID.randomUUID().toString(), OWNER.pubkey(), 1, 2,
