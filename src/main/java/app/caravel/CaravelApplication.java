@@ -15,7 +15,18 @@ import app.caravel.api.RequestUrl;
 import app.caravel.api.TenantResource;
 import app.caravel.api.TenantService;
 import app.caravel.config.ConfigException;
+import app.caravel.infra.ReconcileRelaysJob;
+import app.caravel.infra.RelayConfigs;
+import app.caravel.infra.RelayReconciler;
+import app.caravel.infra.RelaySync;
 import app.caravel.infra.RelaySyncHandler;
+import app.caravel.infra.ResyncRelaysCommand;
+import app.caravel.infra.ResyncRelaysTask;
+import app.caravel.infra.ZooidClient;
+import app.caravel.infra.ZooidHealthCheck;
+import app.caravel.infra.ZooidRelaySync;
+import app.caravel.infra.ZooidSettings;
+import app.caravel.nostr.KeyPair;
 import app.caravel.jobs.JobQueue;
 import app.caravel.jobs.SharedTransactionDataSource;
 import app.caravel.nostr.Nip98;
@@ -48,7 +59,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -91,6 +104,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         // Non-strict: an unset variable takes the default written in config.yml.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new ResyncRelaysCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(CaravelConfiguration configuration) {
@@ -121,7 +135,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 dashboardCredentials.password()));
         environment.lifecycle().manage(jobs);
         jobQueue = new JobQueue(jobDataSource, jobs.scheduler());
-        jobHandlers.register(RelaySyncHandler.class, new RelaySyncHandler(Optional.empty()));
+        registerInfra(config, environment);
 
         registerApi(config, environment, jobQueue);
 
@@ -135,6 +149,33 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         }
 
         logStartup(config, applied, dashboardCredentials);
+    }
+
+    /** zooid sync when configured; the reconcile sweep and the resync task either way. */
+    private void registerInfra(CaravelConfiguration config, Environment environment) {
+        Optional<ZooidSettings> settings = config.zooidApiUrl().flatMap(url -> config.zooidApiSecret().map(secret ->
+                new ZooidSettings(url, KeyPair.fromSecretHex(secret), config.relayDomain(), livekit(config))));
+        Optional<RelaySync> sync = settings.map(s -> {
+            ZooidClient client = new ZooidClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                    s, new Nip98(clock, NIP98_WINDOW_SECONDS));
+            environment.healthChecks().register("zooid", new ZooidHealthCheck(client));
+            return new ZooidRelaySync(database, client, new RelayConfigs(s), clock);
+        });
+        jobHandlers.register(RelaySyncHandler.class, new RelaySyncHandler(sync));
+        RelayReconciler reconciler = new RelayReconciler(database, jobQueue, clock,
+                Duration.ofHours(config.resyncAfterHours()));
+        jobHandlers.register(RelayReconciler.class, reconciler);
+        environment.admin().addTask(new ResyncRelaysTask(reconciler));
+        if (sync.isPresent()) {
+            jobs.scheduler().scheduleRecurrently("reconcile-relays", "*/10 * * * *", new ReconcileRelaysJob());
+        } else {
+            jobs.scheduler().deleteRecurringJob("reconcile-relays");
+        }
+    }
+
+    private static Optional<ZooidSettings.Livekit> livekit(CaravelConfiguration config) {
+        return config.livekitUrl().flatMap(url -> config.livekitApiKey().flatMap(key -> config.livekitApiSecret()
+                .map(secret -> new ZooidSettings.Livekit(url, key, secret))));
     }
 
     private void registerApi(CaravelConfiguration config, Environment environment, JobQueue jobQueue) {

@@ -49,6 +49,7 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("billing_grace_days") private String billingGraceDays = "7";
     @JsonProperty("billing_allow_at") private String billingAllowAt = "false";
     @JsonProperty("database_pool_size") private String databasePoolSize = "8";
+    @JsonProperty("resync_after_hours") private String resyncAfterHours = "24";
 
     @JsonIgnore private DataSourceFactory dataSourceFactory;
 
@@ -74,6 +75,7 @@ public class CaravelConfiguration extends Configuration {
         billingGraceDays();
         billingAllowAt();
         databasePoolSize();
+        resyncAfterHours();
     }
 
     @JsonIgnore
@@ -232,6 +234,12 @@ public class CaravelConfiguration extends Configuration {
     @JsonIgnore
     public boolean billingAllowAt() {
         return ConfigValues.bool("BILLING_ALLOW_AT", billingAllowAt, false);
+    }
+
+    /** The reconcile sweep re-pushes a relay whose config zooid has not confirmed for this long. */
+    @JsonIgnore
+    public int resyncAfterHours() {
+        return ConfigValues.integer("RESYNC_AFTER_HOURS", resyncAfterHours, 1, 24 * 365, 24);
     }
 
     @JsonIgnore

@@ -127,9 +127,16 @@ public final class RelayService {
         return handle.attach(RelayDao.class).find(id).orElseThrow(() -> ApiException.notFound("relay not found"));
     }
 
-    /** zooid schema name: the subdomain with '_' for '-', plus 8 hex of the id so it can never collide. */
+    /**
+     * zooid schema name: the subdomain with '_' for '-', plus 8 hex of the id so it can never collide.
+     * zooid wants {@code ^[a-zA-Z_][a-zA-Z0-9_]*$}, so a subdomain starting with a digit gets an "r_" prefix.
+     */
     static String schemaFor(String subdomain, String id) {
-        return subdomain.replace('-', '_') + "_" + id.replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
+        String base = subdomain.replace('-', '_');
+        if (Character.isDigit(base.charAt(0))) {
+            base = "r_" + base;
+        }
+        return base + "_" + id.replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
     }
 
     private static boolean orElse(Boolean value, boolean fallback) {

@@ -2,6 +2,7 @@ package app.caravel.db;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -44,4 +45,26 @@ public interface RelayDao {
 
     @SqlUpdate("UPDATE relays SET sync_error = :error WHERE id = :id")
     int markSyncFailed(@Bind("id") String id, @Bind("error") String error);
+
+    /** new → active, once: the row count says whether this call did it. */
+    @SqlUpdate("UPDATE relays SET status = 'active', updated_at = :now WHERE id = :id AND status = 'new'")
+    int activateIfNew(@Bind("id") String id, @Bind("now") long now);
+
+    @SqlQuery("SELECT count(*) FROM relays WHERE tenant = :tenant AND id <> :id AND status = 'active' "
+            + "AND plan IN (<paidPlans>)")
+    int countOtherActivePaid(@Bind("tenant") String tenant, @Bind("id") String id,
+                             @BindList("paidPlans") List<String> paidPlans);
+
+    /**
+     * Relays whose zooid state may be wrong: never synced, changed since the last sync, last sync failed,
+     * or not confirmed since {@code staleBefore}. A conflict (host or schema held by another relay on zooid)
+     * is left alone: retrying can't fix it, an edit of the relay or an operator's resync will try again.
+     */
+    @SqlQuery("SELECT id FROM relays WHERE (sync_error IS NULL OR sync_error NOT LIKE 'conflict:%') "
+            + "AND (synced_at IS NULL OR synced_at < updated_at OR sync_error IS NOT NULL OR synced_at < :staleBefore) "
+            + "ORDER BY id")
+    List<String> dueForSync(@Bind("staleBefore") long staleBefore);
+
+    @SqlQuery("SELECT id FROM relays ORDER BY id")
+    List<String> allIds();
 }

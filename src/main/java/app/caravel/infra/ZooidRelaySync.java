@@ -1,0 +1,156 @@
+package app.caravel.infra;
+
+import app.caravel.billing.Plans;
+import app.caravel.db.Activity;
+import app.caravel.db.ActivityDao;
+import app.caravel.db.Database;
+import app.caravel.db.Relay;
+import app.caravel.db.RelayDao;
+import app.caravel.db.TenantDao;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Converges zooid to one relay's current row (SPEC §5.1). A relay that is `new` or `active` must be served
+ * with exactly its config; an `inactive` or `delinquent` one must not be served. Runs are serialised per
+ * relay, read the row afresh each time and only converge, so any number of runs, in any order, end in the
+ * same state.
+ *
+ * Failures come in two kinds: transient (zooid unreachable, 5xx, our key refused) are recorded and thrown
+ * for JobRunr to retry with backoff; permanent (zooid refuses the config, or the host/schema belongs to
+ * another relay on zooid) are recorded with a clear message and not retried: only a person can fix them.
+ */
+public final class ZooidRelaySync implements RelaySync {
+    private static final Logger LOG = LoggerFactory.getLogger(ZooidRelaySync.class);
+    private static final List<String> PAID_PLANS = Plans.ALL.stream().filter(p -> p.isPaid()).map(p -> p.id()).toList();
+    public static final String CONFLICT = "conflict: ";
+
+    private final Database db;
+    private final ZooidClient zooid;
+    private final RelayConfigs configs;
+    private final Clock clock;
+    private final Lock[] stripes = new Lock[64];
+
+    public ZooidRelaySync(Database db, ZooidClient zooid, RelayConfigs configs, Clock clock) {
+        this.db = db;
+        this.zooid = zooid;
+        this.configs = configs;
+        this.clock = clock;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    private enum Kind { DONE, TRANSIENT, PERMANENT }
+
+    private record Outcome(Kind kind, String message) {
+        static final Outcome DONE = new Outcome(Kind.DONE, null);
+    }
+
+    @Override
+    public void sync(String relayId) throws ZooidSyncException, InterruptedException {
+        Lock lock = stripes[Math.floorMod(relayId.hashCode(), stripes.length)];
+        lock.lock();
+        try {
+            converge(relayId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void converge(String relayId) throws ZooidSyncException, InterruptedException {
+        Relay relay = db.relays().find(relayId).orElse(null);
+        if (relay == null) {
+            return;
+        }
+        boolean serve = Relay.NEW.equals(relay.status()) || Relay.ACTIVE.equals(relay.status());
+        Outcome outcome;
+        try {
+            outcome = serve ? serve(relay) : remove(relay);
+        } catch (IOException e) {
+            outcome = new Outcome(Kind.TRANSIENT, "zooid unreachable: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        record(relay, serve, outcome);
+        if (outcome.kind() == Kind.TRANSIENT) {
+            throw new ZooidSyncException(outcome.message());
+        }
+    }
+
+    /** Replace when zooid should know the relay, create otherwise; each falls back to the other once. */
+    private Outcome serve(Relay relay) throws IOException, InterruptedException {
+        JsonNode config = configs.of(relay);
+        if (relay.syncedAt() != null) {
+            ZooidClient.Answer replaced = zooid.replace(relay.id(), config);
+            if (replaced.status() != 404) {
+                return classify(replaced, relay);
+            }
+            return classify(zooid.create(relay.id(), config), relay);
+        }
+        ZooidClient.Answer created = zooid.create(relay.id(), config);
+        if (created.status() != 409) {
+            return classify(created, relay);
+        }
+        ZooidClient.Answer replaced = zooid.replace(relay.id(), config);
+        if (replaced.status() == 404) {
+            // 409 on create but no relay with our id: the host or schema belongs to another relay on zooid
+            return conflict(created, relay);
+        }
+        return classify(replaced, relay);
+    }
+
+    private Outcome remove(Relay relay) throws IOException, InterruptedException {
+        ZooidClient.Answer deleted = zooid.delete(relay.id());
+        return deleted.status() == 404 ? Outcome.DONE : classify(deleted, relay);
+    }
+
+    private Outcome classify(ZooidClient.Answer answer, Relay relay) {
+        if (answer.ok()) {
+            return Outcome.DONE;
+        }
+        return switch (answer.status()) {
+            case 409 -> conflict(answer, relay);
+            case 400, 422 -> new Outcome(Kind.PERMANENT, "zooid refused the config: " + answer.error());
+            case 401, 403 -> new Outcome(Kind.TRANSIENT, "zooid refused our key (" + answer.status()
+                    + "): " + answer.error() + "; is ZOOID_API_SECRET's pubkey on zooid's whitelist?");
+            default -> new Outcome(Kind.TRANSIENT, "zooid answered " + answer.status() + ": " + answer.error());
+        };
+    }
+
+    private Outcome conflict(ZooidClient.Answer answer, Relay relay) {
+        return new Outcome(Kind.PERMANENT, CONFLICT + "zooid already serves host " + configs.host(relay)
+                + " or schema " + relay.schema() + " for another relay (" + answer.error() + ")");
+    }
+
+    private void record(Relay relay, boolean served, Outcome outcome) {
+        long now = clock.instant().getEpochSecond();
+        db.jdbi().useTransaction(handle -> {
+            RelayDao relays = handle.attach(RelayDao.class);
+            ActivityDao activity = handle.attach(ActivityDao.class);
+            if (outcome.kind() != Kind.DONE) {
+                relays.markSyncFailed(relay.id(), outcome.message());
+                activity.insert(Activity.ofRelay("fail_relay_sync", relay, now));
+                LOG.warn("relay {} sync failed ({}): {}", relay.id(), outcome.kind(), outcome.message());
+                return;
+            }
+            relays.markSynced(relay.id(), now);
+            if (served && relays.activateIfNew(relay.id(), now) == 1) {
+                Relay active = relays.find(relay.id()).orElseThrow();
+                activity.insert(Activity.ofRelay("activate_relay", active, now));
+                if (PAID_PLANS.contains(active.plan())
+                        && relays.countOtherActivePaid(active.tenant(), active.id(), PAID_PLANS) == 0) {
+                    // first active paid relay (or the first again after none): the billing cycle starts now
+                    handle.attach(TenantDao.class).setBillingAnchor(active.tenant(), now);
+                }
+            }
+            activity.insert(Activity.ofRelay("complete_relay_sync", relays.find(relay.id()).orElseThrow(), now));
+        });
+    }
+}
