@@ -3,7 +3,7 @@ JAR := target/caravel.jar
 MVN := mvn -B -q
 CONFIG := config.yml
 
-.PHONY: run build migrate test bench-nostr clean
+.PHONY: run build migrate test bench-nostr bench-provisioning clean
 
 run: build migrate
 	java -jar $(JAR) server $(CONFIG)
@@ -22,6 +22,10 @@ test:
 # Schnorr and NIP-98 verifications per second on this machine (JMH, a few seconds per figure).
 bench-nostr: target/test-classpath.txt
 	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.NostrBench
+
+# POST /relays → config on a loopback zooid: p50/p95 over 50 relays.
+bench-provisioning: target/test-classpath.txt
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.ProvisioningBench 2>/dev/null | grep -v '^[0-9:.]* \(INFO\|WARN\)'
 
 target/test-classpath.txt: pom.xml $(shell find src -type f)
 	$(MVN) test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt

@@ -55,7 +55,11 @@ public final class ZooidDouble implements AutoCloseable {
     private synchronized void listen(int wanted) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", wanted), 0);
         http.createContext("/", this::handle);
-        http.setExecutor(Executors.newFixedThreadPool(4));
+        http.setExecutor(Executors.newFixedThreadPool(4, work -> {
+            Thread thread = new Thread(work, "zooid-double");
+            thread.setDaemon(true);
+            return thread;
+        }));
         http.start();
         port = http.getAddress().getPort();
         server = http;
