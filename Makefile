@@ -25,7 +25,7 @@ bench-nostr: target/test-classpath.txt
 
 # POST /relays → config on a loopback zooid: p50/p95 over 50 relays.
 bench-provisioning: target/test-classpath.txt
-	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.ProvisioningBench 2>/dev/null | grep -v '^[0-9:.]* \(INFO\|WARN\)'
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.ProvisioningBench > /dev/null
 
 target/test-classpath.txt: pom.xml $(shell find src -type f)
 	$(MVN) test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
