@@ -27,6 +27,16 @@ import app.caravel.infra.ZooidHealthCheck;
 import app.caravel.infra.ZooidRelaySync;
 import app.caravel.infra.ZooidSettings;
 import app.caravel.nostr.KeyPair;
+import app.caravel.nostr.RelayPool;
+import app.caravel.robot.DmSender;
+import app.caravel.robot.InboxRelays;
+import app.caravel.robot.Notifier;
+import app.caravel.robot.ProfilePublisher;
+import app.caravel.robot.PublishProfileJob;
+import app.caravel.robot.RobotHealthCheck;
+import app.caravel.robot.RobotNotifier;
+import app.caravel.robot.RobotSettings;
+import io.dropwizard.lifecycle.Managed;
 import app.caravel.jobs.JobQueue;
 import app.caravel.jobs.SharedTransactionDataSource;
 import app.caravel.nostr.Nip98;
@@ -80,6 +90,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     private Database database;
     private JobRunrService jobs;
     private JobQueue jobQueue;
+    private RelayPool relayPool;
 
     public CaravelApplication() {
         this(Clock.systemUTC());
@@ -135,7 +146,16 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 dashboardCredentials.password()));
         environment.lifecycle().manage(jobs);
         jobQueue = new JobQueue(jobDataSource, jobs.scheduler());
-        registerInfra(config, environment);
+        relayPool = new RelayPool(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                Duration.ofSeconds(5));
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                relayPool.close();
+            }
+        });
+        Notifier notifier = registerRobot(config, environment);
+        registerInfra(config, environment, notifier);
 
         registerApi(config, environment, jobQueue);
 
@@ -152,14 +172,34 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     }
 
     /** zooid sync when configured; the reconcile sweep and the resync task either way. */
-    private void registerInfra(CaravelConfiguration config, Environment environment) {
+    /** The robot when ROBOT_* are set: DMs and its profile; without it messages are stored, not sent. */
+    private Notifier registerRobot(CaravelConfiguration config, Environment environment) {
+        Optional<RobotSettings> robot = config.robotSecret().filter(secret -> !config.robotOutboxRelays().isEmpty()
+                        && !config.robotIndexerRelays().isEmpty() && !config.robotMessagingRelays().isEmpty())
+                .map(secret -> new RobotSettings(KeyPair.fromSecretHex(secret), config.robotName(),
+                        config.robotDescription(), config.robotPicture(), config.robotOutboxRelays(),
+                        config.robotIndexerRelays(), config.robotMessagingRelays()));
+        robot.ifPresentOrElse(r -> {
+            Duration timeout = Duration.ofSeconds(10);
+            InboxRelays inboxes = new InboxRelays(relayPool, r.indexerRelays(), r.messagingRelays(), clock,
+                    Duration.ofMinutes(10), timeout);
+            jobHandlers.register(DmSender.class, new DmSender(database, r, inboxes, relayPool, clock, timeout));
+            jobHandlers.register(ProfilePublisher.class, new ProfilePublisher(r, relayPool, clock, timeout));
+            environment.healthChecks().register("robot", new RobotHealthCheck(r, relayPool));
+            jobs.scheduler().scheduleRecurrently("robot-profile", "0 4 * * *", new PublishProfileJob());
+            jobQueue.enqueue(new PublishProfileJob());
+        }, () -> jobs.scheduler().deleteRecurringJob("robot-profile"));
+        return new RobotNotifier(jobQueue, clock, robot.isPresent());
+    }
+
+    private void registerInfra(CaravelConfiguration config, Environment environment, Notifier notifier) {
         Optional<ZooidSettings> settings = config.zooidApiUrl().flatMap(url -> config.zooidApiSecret().map(secret ->
                 new ZooidSettings(url, KeyPair.fromSecretHex(secret), config.relayDomain(), livekit(config))));
         Optional<RelaySync> sync = settings.map(s -> {
             ZooidClient client = new ZooidClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                     s, new Nip98(clock, NIP98_WINDOW_SECONDS));
             environment.healthChecks().register("zooid", new ZooidHealthCheck(client));
-            return new ZooidRelaySync(database, client, new RelayConfigs(s), clock);
+            return new ZooidRelaySync(database, client, new RelayConfigs(s), clock, notifier);
         });
         jobHandlers.register(RelaySyncHandler.class, new RelaySyncHandler(sync));
         RelayReconciler reconciler = new RelayReconciler(database, jobQueue, clock,

@@ -8,12 +8,15 @@ import app.caravel.db.Relay;
 import app.caravel.db.RelayDao;
 import app.caravel.db.TenantDao;
 import com.fasterxml.jackson.databind.JsonNode;
+import app.caravel.robot.Messages;
+import app.caravel.robot.Notifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,13 +39,15 @@ public final class ZooidRelaySync implements RelaySync {
     private final ZooidClient zooid;
     private final RelayConfigs configs;
     private final Clock clock;
+    private final Notifier notifier;
     private final Lock[] stripes = new Lock[64];
 
-    public ZooidRelaySync(Database db, ZooidClient zooid, RelayConfigs configs, Clock clock) {
+    public ZooidRelaySync(Database db, ZooidClient zooid, RelayConfigs configs, Clock clock, Notifier notifier) {
         this.db = db;
         this.zooid = zooid;
         this.configs = configs;
         this.clock = clock;
+        this.notifier = notifier;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -129,6 +134,19 @@ public final class ZooidRelaySync implements RelaySync {
                 + " or schema " + relay.schema() + " for another relay (" + answer.error() + ")");
     }
 
+    /** When the current run of failures began: the first failure after the last success. */
+    private static Optional<Long> failingSince(List<Activity> history) {
+        Long since = null;
+        for (Activity entry : history) {
+            if ("complete_relay_sync".equals(entry.activityType())) {
+                since = null;
+            } else if ("fail_relay_sync".equals(entry.activityType()) && since == null) {
+                since = entry.createdAt();
+            }
+        }
+        return Optional.ofNullable(since);
+    }
+
     private void record(Relay relay, boolean served, Outcome outcome) {
         long now = clock.instant().getEpochSecond();
         db.jdbi().useTransaction(handle -> {
@@ -138,12 +156,19 @@ public final class ZooidRelaySync implements RelaySync {
                 relays.markSyncFailed(relay.id(), outcome.message());
                 activity.insert(Activity.ofRelay("fail_relay_sync", relay, now));
                 LOG.warn("relay {} sync failed ({}): {}", relay.id(), outcome.kind(), outcome.message());
+                failingSince(activity.forResource(Activity.RELAY, relay.id())).filter(since -> now - since >= 3600)
+                        .ifPresent(since -> notifier.notify(handle, relay.tenant(), "sync_failing", Activity.RELAY,
+                                relay.id(), "sync_failing:" + relay.id() + ":" + since,
+                                Messages.syncFailing(configs.host(relay), outcome.message())));
                 return;
             }
             relays.markSynced(relay.id(), now);
             if (served && relays.activateIfNew(relay.id(), now) == 1) {
                 Relay active = relays.find(relay.id()).orElseThrow();
-                activity.insert(Activity.ofRelay("activate_relay", active, now));
+                Activity activated = Activity.ofRelay("activate_relay", active, now);
+                activity.insert(activated);
+                notifier.notify(handle, active.tenant(), "relay_activated", Activity.RELAY, active.id(),
+                        "relay_activated:" + activated.id(), Messages.relayActivated(configs.host(active)));
                 if (PAID_PLANS.contains(active.plan())
                         && relays.countOtherActivePaid(active.tenant(), active.id(), PAID_PLANS) == 0) {
                     // first active paid relay (or the first again after none): the billing cycle starts now

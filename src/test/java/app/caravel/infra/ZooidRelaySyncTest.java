@@ -2,6 +2,9 @@ package app.caravel.infra;
 
 import app.caravel.db.Activity;
 import app.caravel.db.Database;
+import app.caravel.db.Message;
+import app.caravel.robot.RobotNotifier;
+import app.caravel.support.MutableClock;
 import app.caravel.db.Relay;
 import app.caravel.db.Tenant;
 import app.caravel.nostr.KeyPair;
@@ -40,7 +43,8 @@ class ZooidRelaySyncTest {
     private static final long NOW = 1_764_000_000L;
     private final KeyPair platform = KeyPair.generate();
     private final KeyPair tenant = KeyPair.generate();
-    private final Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    private final MutableClock clock = new MutableClock(NOW);
+    private final RobotNotifier notifier = new RobotNotifier(null, clock, false);
     @TempDir
     Path dir;
     private TestDatabase test;
@@ -67,7 +71,7 @@ class ZooidRelaySyncTest {
         ZooidSettings settings = new ZooidSettings(zooid.url(), signer, "relays.example.com",
                 Optional.of(new ZooidSettings.Livekit("wss://lk.example.com", "lk-key", "lk-secret")));
         ZooidClient client = new ZooidClient(HttpClient.newHttpClient(), settings, new Nip98(Clock.systemUTC(), 60));
-        return new ZooidRelaySync(db, client, new RelayConfigs(settings), clock);
+        return new ZooidRelaySync(db, client, new RelayConfigs(settings), clock, notifier);
     }
 
     private Relay relay(String subdomain, String plan, boolean blossom, boolean livekit) {
@@ -108,6 +112,27 @@ class ZooidRelaySyncTest {
         assertEquals(List.of("activate_relay", "complete_relay_sync"), activity(relay.id()));
         assertEquals(NOW, db.tenants().find(tenant.pubkey()).orElseThrow().billingAnchor(), "first paid relay anchors billing");
         assertEquals(List.of("POST " + relay.id() + " 201"), zooid.log());
+        List<Message> messages = db.messages().forRecipient(tenant.pubkey());
+        assertEquals(1, messages.size());
+        assertEquals("relay_activated", messages.get(0).messageType());
+        assertTrue(messages.get(0).body().contains("wss://my-relay.relays.example.com"), messages.get(0).body());
+    }
+
+    @Test
+    void aTenantHearsOnceWhenSyncHasFailedForOverAnHour() throws Exception {
+        Relay relay = relay("stuck", "free", false, false);
+        zooid.failNext(100, 500);
+        for (int minute = 0; minute <= 120; minute += 20) {
+            assertThrows(ZooidSyncException.class, () -> sync.sync(relay.id()));
+            clock.advance(Duration.ofMinutes(20));
+        }
+        List<Message> messages = db.messages().forRecipient(tenant.pubkey());
+        assertEquals(List.of("sync_failing"), messages.stream().map(Message::messageType).toList());
+        assertTrue(messages.get(0).body().contains("wss://stuck.relays.example.com"));
+        zooid.failNext(0, 500);
+        sync.sync(relay.id());
+        assertEquals(List.of("sync_failing", "relay_activated"),
+                db.messages().forRecipient(tenant.pubkey()).stream().map(Message::messageType).toList());
     }
 
     @Test
@@ -199,7 +224,8 @@ class ZooidRelaySyncTest {
         ZooidRelaySync syncToFresh = new ZooidRelaySync(db, new ZooidClient(HttpClient.newHttpClient(),
                 new ZooidSettings(fresh.url(), platform, "relays.example.com", Optional.empty()),
                 new Nip98(Clock.systemUTC(), 60)),
-                new RelayConfigs(new ZooidSettings(fresh.url(), platform, "relays.example.com", Optional.empty())), clock);
+                new RelayConfigs(new ZooidSettings(fresh.url(), platform, "relays.example.com", Optional.empty())), clock,
+                notifier);
         try (fresh) {
             syncToFresh.sync(relay.id());
             assertEquals(List.of("PUT " + relay.id() + " 404", "POST " + relay.id() + " 201"), fresh.log());
