@@ -14,7 +14,19 @@ import app.caravel.api.ReplayCache;
 import app.caravel.api.RequestUrl;
 import app.caravel.api.TenantResource;
 import app.caravel.api.TenantService;
+import app.caravel.billing.BillingJobs;
+import app.caravel.billing.BillingTickCommand;
+import app.caravel.billing.BillingTickJob;
+import app.caravel.billing.BillingTickServlet;
+import app.caravel.billing.CollectJob;
+import app.caravel.billing.Collector;
+import app.caravel.billing.Invoicer;
+import app.caravel.billing.RelayStanding;
+import app.caravel.billing.WalletHealthCheck;
+import app.caravel.billing.Wallets;
 import app.caravel.config.ConfigException;
+import app.caravel.nostr.NwcClient;
+import app.caravel.nostr.NwcUri;
 import app.caravel.infra.ReconcileRelaysJob;
 import app.caravel.infra.RelayConfigs;
 import app.caravel.infra.RelayReconciler;
@@ -116,6 +128,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new ResyncRelaysCommand());
+        bootstrap.addCommand(new BillingTickCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(CaravelConfiguration configuration) {
@@ -156,8 +169,9 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         });
         Notifier notifier = registerRobot(config, environment);
         registerInfra(config, environment, notifier);
+        Collector collector = registerBilling(config, environment, notifier);
 
-        registerApi(config, environment, jobQueue);
+        registerApi(config, environment, collector);
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
         environment.healthChecks().register("jobrunr", new JobServerHealthCheck(jobs.server()));
@@ -218,7 +232,25 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 .map(secret -> new ZooidSettings.Livekit(url, key, secret))));
     }
 
-    private void registerApi(CaravelConfiguration config, Environment environment, JobQueue jobQueue) {
+    /** Invoicing and collection over NWC; with no NWC_URL no invoice is made (usage is kept for later). */
+    private Collector registerBilling(CaravelConfiguration config, Environment environment, Notifier notifier) {
+        Optional<NwcUri> platform = config.nwcUrl();
+        NwcClient nwc = new NwcClient(relayPool, clock, Duration.ofSeconds(30));
+        Wallets wallets = new Wallets(nwc);
+        RelayStanding standing = new RelayStanding(jobQueue, notifier, RelayStanding.hosts(config.relayDomain()));
+        Collector collector = new Collector(database, platform, wallets, notifier, standing,
+                Duration.ofDays(config.billingGraceDays()));
+        BillingJobs billing = new BillingJobs(new Invoicer(database, platform, wallets, notifier), collector, clock);
+        jobHandlers.register(BillingJobs.class, billing);
+        jobs.scheduler().scheduleRecurrently("billing-tick", "0 * * * *", new BillingTickJob());
+        jobs.scheduler().scheduleRecurrently("collect-invoices", "30 * * * *", new CollectJob());
+        environment.admin().addServlet("billing-tick", new BillingTickServlet(billing, clock, config.billingAllowAt()))
+                .addMapping("/tasks/billing-tick");
+        platform.ifPresent(uri -> environment.healthChecks().register("wallet", new WalletHealthCheck(nwc, uri)));
+        return collector;
+    }
+
+    private void registerApi(CaravelConfiguration config, Environment environment, Collector collector) {
         ObjectMapper mapper = environment.getObjectMapper();
         // strict bodies: unknown fields, trailing garbage and type coercions are all 400s
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
@@ -244,7 +276,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock)));
         jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock),
                 config.relayDomain()));
-        jersey.register(new InvoiceResource(database, access));
+        jersey.register(new InvoiceResource(database, access, collector, clock));
         jersey.register(new OpenApiResource());
     }
 

@@ -4,12 +4,16 @@ import app.caravel.db.Database;
 import app.caravel.db.Invoice;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.PermitAll;
+import app.caravel.billing.Collector;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import java.time.Clock;
 import java.util.List;
 
 @Path("/invoices")
@@ -18,10 +22,14 @@ import java.util.List;
 public class InvoiceResource {
     private final Database db;
     private final Access access;
+    private final Collector collector;
+    private final Clock clock;
 
-    public InvoiceResource(Database db, Access access) {
+    public InvoiceResource(Database db, Access access, Collector collector, Clock clock) {
         this.db = db;
         this.access = access;
+        this.collector = collector;
+        this.clock = clock;
     }
 
     @GET
@@ -29,5 +37,20 @@ public class InvoiceResource {
         String scope = access.listScope(caller, tenant);
         List<Invoice> rows = scope == null ? db.invoices().list() : db.invoices().listByTenant(scope);
         return rows.stream().map(i -> Views.InvoiceView.of(i, db.invoices().items(i.id()))).toList();
+    }
+
+    /** Admins only: a pending invoice is closed (forgiven); delinquent relays come back if nothing else is owed. */
+    @POST
+    @Path("{id}/close")
+    public Views.InvoiceView close(@Auth Caller caller, @PathParam("id") String id) {
+        access.requireAdmin(caller);
+        Validation.uuid(id, "invoice id");
+        Invoice invoice = db.invoices().find(id).orElseThrow(() -> ApiException.notFound("invoice not found"));
+        if (!Invoice.PENDING.equals(invoice.status())) {
+            throw ApiException.conflict("invoice is " + invoice.status() + ", only a pending invoice can be closed");
+        }
+        collector.close(id, clock.instant().getEpochSecond());
+        Invoice closed = db.invoices().find(id).orElseThrow();
+        return Views.InvoiceView.of(closed, db.invoices().items(id));
     }
 }

@@ -2,6 +2,7 @@ package app.caravel.api;
 
 import app.caravel.billing.Plan;
 import app.caravel.db.Activity;
+import app.caravel.db.Conflicts;
 import app.caravel.db.ActivityDao;
 import app.caravel.db.InvoiceDao;
 import app.caravel.db.Relay;

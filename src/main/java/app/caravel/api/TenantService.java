@@ -1,6 +1,7 @@
 package app.caravel.api;
 
 import app.caravel.db.Activity;
+import app.caravel.db.Conflicts;
 import app.caravel.db.ActivityDao;
 import app.caravel.db.Tenant;
 import app.caravel.db.TenantDao;

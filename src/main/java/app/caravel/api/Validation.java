@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** The input rules of SPEC §3/§4: 400 for a malformed id, 422 for a well-formed body that breaks a rule. */
 public final class Validation {
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern RELAY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     public static final Set<String> RESERVED_SUBDOMAINS = Set.of("www", "api", "admin", "mail", "smtp", "imap",
             "pop", "ftp", "ns1", "ns2", "dns", "mx", "app", "dashboard", "status", "blog", "docs", "help", "support",
@@ -34,8 +34,12 @@ public final class Validation {
     }
 
     public static String relayId(String value) {
-        if (value == null || !RELAY_ID.matcher(value).matches()) {
-            throw ApiException.badRequest("relay id must be a lowercase UUID");
+        return uuid(value, "relay id");
+    }
+
+    public static String uuid(String value, String what) {
+        if (value == null || !UUID.matcher(value).matches()) {
+            throw ApiException.badRequest(what + " must be a lowercase UUID");
         }
         return value;
     }

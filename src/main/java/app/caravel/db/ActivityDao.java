@@ -20,4 +20,9 @@ public interface ActivityDao {
 
     @SqlQuery("SELECT * FROM activity WHERE tenant = :tenant ORDER BY created_at, rowid")
     List<Activity> forTenant(@Bind("tenant") String tenant);
+
+    /** Every relay entry of a tenant before {@code before}, oldest first: what billing replays. */
+    @SqlQuery("SELECT * FROM activity WHERE tenant = :tenant AND resource_type = 'relay' AND created_at < :before "
+            + "ORDER BY created_at, rowid")
+    List<Activity> relayHistory(@Bind("tenant") String tenant, @Bind("before") long before);
 }

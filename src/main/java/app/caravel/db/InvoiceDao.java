@@ -13,9 +13,9 @@ import java.util.Optional;
 @RegisterConstructorMapper(InvoiceItem.class)
 public interface InvoiceDao {
     @SqlUpdate("INSERT INTO invoices (id, tenant, period_start, period_end, amount, bolt11, payment_hash, status, "
-            + "created_at, attempted_at, sent_at, paid_at, closed_at, error) VALUES (:id, :tenant, :periodStart, "
+            + "created_at, attempted_at, sent_at, paid_at, closed_at, error, paying_at) VALUES (:id, :tenant, :periodStart, "
             + ":periodEnd, :amount, :bolt11, :paymentHash, :status, :createdAt, :attemptedAt, :sentAt, :paidAt, "
-            + ":closedAt, :error)")
+            + ":closedAt, :error, :payingAt)")
     void insert(@BindMethods Invoice invoice);
 
     @SqlUpdate("INSERT INTO invoice_items (invoice, relay, plan, hours, amount) "
@@ -38,8 +38,23 @@ public interface InvoiceDao {
     List<InvoiceItem> items(@Bind("invoice") String invoice);
 
     /** Only a pending invoice can be paid; the row count says whether this call did it. */
-    @SqlUpdate("UPDATE invoices SET status = 'paid', paid_at = :now, error = NULL WHERE id = :id AND status = 'pending'")
+    @SqlUpdate("UPDATE invoices SET status = 'paid', paid_at = :now, error = NULL, paying_at = NULL "
+            + "WHERE id = :id AND status = 'pending'")
     int markPaid(@Bind("id") String id, @Bind("now") long now);
+
+    /** Sets the in-flight marker; 0 when another attempt holds it or the invoice is no longer pending. */
+    @SqlUpdate("UPDATE invoices SET paying_at = :now, attempted_at = :now WHERE id = :id AND status = 'pending' "
+            + "AND paying_at IS NULL")
+    int markPaying(@Bind("id") String id, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE invoices SET paying_at = NULL WHERE id = :id")
+    int clearPaying(@Bind("id") String id);
+
+    @SqlQuery("SELECT * FROM invoices WHERE tenant = :tenant AND status = 'pending' ORDER BY created_at")
+    List<Invoice> pendingFor(@Bind("tenant") String tenant);
+
+    @SqlQuery("SELECT max(period_end) FROM invoices WHERE tenant = :tenant")
+    Long lastPeriodEnd(@Bind("tenant") String tenant);
 
     @SqlUpdate("UPDATE invoices SET status = 'closed', closed_at = :now WHERE id = :id AND status = 'pending'")
     int markClosed(@Bind("id") String id, @Bind("now") long now);

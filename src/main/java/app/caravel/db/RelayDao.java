@@ -67,4 +67,7 @@ public interface RelayDao {
 
     @SqlQuery("SELECT id FROM relays ORDER BY id")
     List<String> allIds();
+
+    @SqlQuery("SELECT * FROM relays WHERE tenant = :tenant AND status = :status ORDER BY created_at, id")
+    List<Relay> listByTenantAndStatus(@Bind("tenant") String tenant, @Bind("status") String status);
 }

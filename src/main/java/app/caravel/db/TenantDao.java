@@ -21,6 +21,9 @@ public interface TenantDao {
     @SqlQuery("SELECT * FROM tenants ORDER BY created_at, pubkey")
     List<Tenant> list();
 
+    @SqlQuery("SELECT * FROM tenants WHERE billing_anchor IS NOT NULL ORDER BY pubkey")
+    List<Tenant> billable();
+
     @SqlUpdate("UPDATE tenants SET nwc_url = :nwcUrl, nwc_error = NULL WHERE pubkey = :pubkey")
     int setNwcUrl(@Bind("pubkey") String pubkey, @Bind("nwcUrl") String nwcUrl);
 

@@ -8,12 +8,12 @@ import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
+import app.caravel.jobs.JobStorage;
 import net.sourceforge.argparse4j.inf.Namespace;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
-import org.jobrunr.storage.sql.sqlite.SqLiteStorageProvider;
+import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
 
 import java.time.Clock;
@@ -31,8 +31,7 @@ public class ResyncRelaysCommand extends ConfiguredCommand<CaravelConfiguration>
         config.validate();
         ManagedDataSource dataSource = config.dataSourceFactory().build(new MetricRegistry(), "resync");
         try {
-            SqLiteStorageProvider storage = new SqLiteStorageProvider(dataSource);
-            storage.setJobMapper(new JobMapper(new JacksonJsonMapper()));
+            StorageProvider storage = JobStorage.sqlite(dataSource, new JacksonJsonMapper());
             Database db = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
             JobQueue jobs = new JobQueue(new SharedTransactionDataSource(dataSource), new JobRequestScheduler(storage));
             int count = new RelayReconciler(db, jobs, Clock.systemUTC(), Duration.ofDays(1)).resyncAll();

@@ -3,12 +3,10 @@ package app.caravel.jobs;
 import io.dropwizard.lifecycle.Managed;
 import org.jobrunr.dashboard.JobRunrDashboardWebServer;
 import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
-import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.storage.StorageProvider;
-import org.jobrunr.storage.sql.sqlite.SqLiteStorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
 
@@ -38,8 +36,7 @@ public final class JobRunrService implements Managed {
 
     public JobRunrService(DataSource dataSource, JobHandlers handlers, Settings settings) {
         this.json = new JacksonJsonMapper();
-        this.storage = new SqLiteStorageProvider(dataSource);
-        this.storage.setJobMapper(new JobMapper(json));
+        this.storage = JobStorage.sqlite(dataSource, json);
         this.scheduler = new JobRequestScheduler(storage);
         this.server = new BackgroundJobServer(storage, json, handlers,
                 BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()

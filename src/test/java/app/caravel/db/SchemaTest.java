@@ -18,11 +18,11 @@ class SchemaTest {
     @Test
     void migratesAnEmptyFileAndIsANoOpTheSecondTime() throws Exception {
         try (TestDatabase db = new TestDatabase(dir)) {
-            assertEquals(5, db.appliedChangeSets());
+            assertEquals(6, db.appliedChangeSets());
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                             + "AND name NOT LIKE 'DATABASECHANGELOG%' ORDER BY name").mapTo(String.class).list());
-            assertEquals(List.of("activity", "invoice_items", "invoices", "relays", "tenants"), tables);
+            assertEquals(List.of("activity", "invoice_items", "invoices", "messages", "relays", "tenants"), tables);
         }
         try (TestDatabase again = new TestDatabase(dir)) {
             assertEquals(0, again.appliedChangeSets());
