@@ -33,6 +33,17 @@ public final class TestDatabase implements AutoCloseable {
         return database.jdbi();
     }
 
+    public ManagedDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** JobRunr's storage on this file, and a queue that enqueues inside the caller's transaction. */
+    public app.caravel.jobs.JobQueue jobQueue() {
+        var shared = new app.caravel.jobs.SharedTransactionDataSource(dataSource);
+        return new app.caravel.jobs.JobQueue(shared, new org.jobrunr.scheduling.JobRequestScheduler(
+                app.caravel.jobs.JobStorage.sqlite(shared, new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper())));
+    }
+
     public CaravelConfiguration config() {
         return config;
     }
