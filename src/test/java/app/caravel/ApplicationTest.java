@@ -122,6 +122,19 @@ class ApplicationTest {
     }
 
     @Test
+    void billingAsOfAnotherTimeIsRefusedUnlessAllowed() throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + APP.getAdminPort() + "/tasks/billing-tick?at=1700000000"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("BILLING_ALLOW_AT"), refused.body());
+        HttpResponse<String> now = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + APP.getAdminPort() + "/tasks/billing-tick"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, now.statusCode(), now.body());
+    }
+
+    @Test
     void dashboardNeedsCredentials() throws Exception {
         String url = "http://127.0.0.1:" + DASHBOARD_PORT + "/api/jobs?state=ENQUEUED";
         assertEquals(401, get(url, null).statusCode());

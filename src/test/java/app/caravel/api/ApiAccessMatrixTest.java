@@ -84,6 +84,7 @@ class ApiAccessMatrixTest {
                 new Route("POST", relay + "/activate", () -> null, 200, 403, 200, 403),
                 new Route("GET", "/invoices", () -> null, 200, 200, 200, 403),
                 new Route("GET", "/invoices?tenant=" + owner, () -> null, 403, 403, 200, 403),
+                new Route("POST", "/invoices/" + java.util.UUID.randomUUID() + "/close", () -> null, 403, 403, 404, 403),
                 // POST /tenants is open to any signed caller; 200 for an existing tenant, 201 for a new one
                 new Route("POST", "/tenants", () -> null, 200, 200, 201, 201));
     }

@@ -224,6 +224,9 @@ class BadRequestCorpusTest {
         c.add(new Case("DELETE a relay", OWNER, "DELETE", "/relays/" + paidRelay, null, null, null, 405));
         c.add(new Case("PATCH a relay", OWNER, "PATCH", "/relays/" + paidRelay, utf8("{}"), "application/json", null, 405));
         c.add(get("another tenant's relay", OTHER, "/relays/" + paidRelay, 403));
+        c.add(new Case("close a malformed invoice id (admin)", ADMIN, "POST", "/invoices/nope/close", null, null, null, 400));
+        c.add(new Case("close an unknown invoice (admin)", ADMIN, "POST", "/invoices/" + UUID.randomUUID() + "/close", null, null, null, 404));
+        c.add(new Case("close an invoice (tenant)", OWNER, "POST", "/invoices/" + UUID.randomUUID() + "/close", null, null, null, 403));
         c.add(new Case("deactivate another tenant's relay", OTHER, "POST", "/relays/" + paidRelay + "/deactivate", null, null, null, 403));
 
         // subdomains: 422, taken: 409
