@@ -3,7 +3,7 @@ JAR := target/caravel.jar
 MVN := mvn -B -q
 CONFIG := config.yml
 
-.PHONY: run build migrate test bench-nostr bench-provisioning clean
+.PHONY: run build migrate test bench-nostr bench-provisioning bench-billing clean
 
 run: build migrate
 	java -jar $(JAR) server $(CONFIG)
@@ -26,6 +26,10 @@ bench-nostr: target/test-classpath.txt
 # POST /relays → config on a loopback zooid: p50/p95 over 50 relays.
 bench-provisioning: target/test-classpath.txt
 	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.ProvisioningBench > /dev/null
+
+# One billing tick over 10,000 tenants / 20,000 relays, instant wallet: seconds and peak heap.
+bench-billing: target/test-classpath.txt
+	java -Xmx1g -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.BillingBench > /dev/null
 
 target/test-classpath.txt: pom.xml $(shell find src -type f)
 	$(MVN) test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
