@@ -3,7 +3,7 @@ JAR := target/caravel.jar
 MVN := mvn -B -q
 CONFIG := config.yml
 
-.PHONY: run build migrate test bench-nostr bench-provisioning bench-billing clean
+.PHONY: run build migrate test bench bench-nostr bench-load bench-provisioning bench-billing clean
 
 run: build migrate
 	java -jar $(JAR) server $(CONFIG)
@@ -18,6 +18,13 @@ migrate: build
 
 test:
 	mvn -B test
+
+# The whole suite, one machine, one run (BENCHMARKS.md explains the figures).
+bench: bench-nostr bench-load bench-billing bench-provisioning
+
+# The API under load from a separate generator process: floor, authenticated reads, writes, start, memory.
+bench-load: target/test-classpath.txt
+	java -Xmx1g -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.LoadBench > /dev/null
 
 # Schnorr and NIP-98 verifications per second on this machine (JMH, a few seconds per figure).
 bench-nostr: target/test-classpath.txt

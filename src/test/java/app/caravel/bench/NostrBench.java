@@ -83,14 +83,18 @@ public class NostrBench {
                 .include(NostrBench.class.getSimpleName())
                 .verbosity(VerboseMode.SILENT)
                 .build()).run();
-        System.out.printf("%n%-16s %14s %12s%n", "benchmark", "ops/s", "± (99.9%)");
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add(String.format("%-16s %14s %12s", "benchmark", "ops/s", "± (99.9%)"));
         for (RunResult result : results) {
             var primary = result.getPrimaryResult();
             String name = result.getParams().getBenchmark();
-            System.out.printf("%-16s %14.0f %12.0f%n", name.substring(name.lastIndexOf('.') + 1),
-                    primary.getScore(), primary.getScoreError());
+            lines.add(String.format("%-16s %14.0f %12.0f", name.substring(name.lastIndexOf('.') + 1),
+                    primary.getScore(), primary.getScoreError()));
         }
-        System.out.printf("cores: %d, java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+        lines.add(String.format("cores: %d, java %s", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version")));
+        System.out.println();
+        lines.forEach(System.out::println);
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "bench-nostr.txt"), lines);
     }
 }
