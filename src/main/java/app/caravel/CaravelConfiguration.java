@@ -48,7 +48,7 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("job_poll_seconds") private String jobPollSeconds = "5";
     @JsonProperty("billing_grace_days") private String billingGraceDays = "7";
     @JsonProperty("billing_allow_at") private String billingAllowAt = "false";
-    @JsonProperty("database_pool_size") private String databasePoolSize = "8";
+    @JsonProperty("database_pool_size") private String databasePoolSize = "16";
     @JsonProperty("resync_after_hours") private String resyncAfterHours = "24";
 
     @JsonIgnore private DataSourceFactory dataSourceFactory;
@@ -244,7 +244,7 @@ public class CaravelConfiguration extends Configuration {
 
     @JsonIgnore
     public int databasePoolSize() {
-        return ConfigValues.integer("DATABASE_POOL_SIZE", databasePoolSize, 1, 64, 8);
+        return ConfigValues.integer("DATABASE_POOL_SIZE", databasePoolSize, 1, 64, 16);
     }
 
     /**
@@ -264,7 +264,9 @@ public class CaravelConfiguration extends Configuration {
                     "busy_timeout", "30000",
                     "transaction_mode", "IMMEDIATE",
                     "foreign_keys", "true",
-                    "synchronous", "NORMAL"));
+                    "synchronous", "NORMAL",
+                    // reads through a memory map instead of a read() per page
+                    "mmap_size", "268435456"));
             factory.setMinSize(1);
             factory.setInitialSize(1);
             factory.setMaxSize(databasePoolSize());

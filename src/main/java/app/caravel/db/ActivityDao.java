@@ -1,6 +1,6 @@
 package app.caravel.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -9,7 +9,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 
 /** Append-only: there is no update or delete here on purpose; billing replays this history. */
-@RegisterConstructorMapper(Activity.class)
+@RegisterRowMapper(RowMappers.ActivityMapper.class)
 public interface ActivityDao {
     @SqlUpdate("INSERT INTO activity (id, tenant, created_at, activity_type, resource_type, resource_id, snapshot) "
             + "VALUES (:id, :tenant, :createdAt, :activityType, :resourceType, :resourceId, :snapshot)")

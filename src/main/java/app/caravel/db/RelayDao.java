@@ -1,6 +1,6 @@
 package app.caravel.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -10,7 +10,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(Relay.class)
+@RegisterRowMapper(RowMappers.RelayMapper.class)
 public interface RelayDao {
     @SqlUpdate("INSERT INTO relays (id, tenant, subdomain, schema, name, icon, description, plan, status, sync_error, "
             + "synced_at, secret, public_join, strip_signatures, groups, management, blossom, livekit, push, created_at, "

@@ -1,6 +1,6 @@
 package app.caravel.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -9,7 +9,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(Tenant.class)
+@RegisterRowMapper(RowMappers.TenantMapper.class)
 public interface TenantDao {
     @SqlUpdate("INSERT INTO tenants (pubkey, nwc_url, nwc_error, created_at, billing_anchor, status) "
             + "VALUES (:pubkey, :nwcUrl, :nwcError, :createdAt, :billingAnchor, :status)")

@@ -54,7 +54,7 @@ public final class LoadBench {
             CaravelApplication application = app.getApplication();
             Path keys = seed(application, dir);
             String base = "http://127.0.0.1:" + port;
-            String bare = generate(base, "bare", CONCURRENCY, SECONDS, null);
+            String bare = generate("http://127.0.0.1:" + app.getAdminPort(), "bare", CONCURRENCY, SECONDS, null);
             String reads = generate(base, "relays", CONCURRENCY, SECONDS, keys);
             String writes = generate(base, "create", 4, Math.max(5, SECONDS / 2), keys);
             List<Double> pickups = pickups(application, port);
@@ -64,7 +64,7 @@ public final class LoadBench {
             String[] r = reads.split(" ");
             String[] w = writes.split(" ");
             lines.add(String.format("%-44s %12s", "start to healthy (migrations included)", String.format("%.2f s", startSeconds)));
-            lines.add(row("bare endpoint GET /openapi.json, c=" + CONCURRENCY, b));
+            lines.add(row("bare endpoint GET /ping (admin), c=" + CONCURRENCY, b));
             lines.add(row("GET /relays, NIP-98, 10k relays, c=" + CONCURRENCY, r));
             lines.add(row("POST /relays (row+activity+job), c=4", w));
             Collections.sort(pickups);

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server's heap and GC. {@code C} threads each send one request at a time for {@code seconds} (after a
  * warm-up of a quarter of that), and it prints one line: mode, requests, errors, req/s, p50, p99 (ms).
  *
- * <p>Modes: {@code bare} GET /openapi.json (no auth, a static body: the Dropwizard floor); {@code relays}
+ * <p>Modes: {@code bare} GET {base}/ping (pass the admin port: Dropwizard's own "pong", the floor); {@code relays}
  * GET /relays signed by one of the tenants in the keys file (a GET header is reusable inside its window,
  * so each thread re-signs every 20 s); {@code create} POST /relays, each freshly signed.
  */
@@ -34,8 +34,6 @@ public final class LoadGenerator {
         int seconds = Integer.parseInt(args[3]);
         List<KeyPair> tenants = args.length > 4 ? Files.readAllLines(Path.of(args[4])).stream()
                 .filter(l -> !l.isBlank()).map(KeyPair::fromSecretHex).toList() : List.of();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
         Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
 
         long warmupEnd = System.nanoTime() + Duration.ofSeconds(Math.max(1, seconds / 4)).toNanos();
@@ -49,6 +47,10 @@ public final class LoadGenerator {
             int id = t;
             latencies[t] = new long[1 << 20];
             threads[t] = new Thread(() -> {
+                // one client per thread: a JDK HttpClient does all its I/O on one selector thread, which
+                // caps a shared client well below what the server can answer
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
                 KeyPair keys = tenants.isEmpty() ? null : tenants.get(id % tenants.size());
                 String header = null;
                 long signedAt = 0;
@@ -59,7 +61,7 @@ public final class LoadGenerator {
                     }
                     HttpRequest request;
                     switch (mode) {
-                        case "bare" -> request = HttpRequest.newBuilder(URI.create(base + "/openapi.json")).GET().build();
+                        case "bare" -> request = HttpRequest.newBuilder(URI.create(base + "/ping")).GET().build();
                         case "relays" -> {
                             if (header == null || now - signedAt > 20_000_000_000L) {
                                 keys = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
