@@ -1,12 +1,11 @@
 package app.caravel.bench;
 
-import app.caravel.CaravelApplication;
 import app.caravel.CaravelConfiguration;
 import app.caravel.db.Ids;
 import app.caravel.nostr.KeyPair;
 import app.caravel.support.Ports;
 import app.caravel.support.SignedClient;
-import io.dropwizard.testing.ConfigOverride;
+import app.caravel.support.TestApps;
 import io.dropwizard.testing.DropwizardTestSupport;
 
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * `make bench` (after bench-nostr and bench-billing): the API under load from a separate generator process
@@ -34,13 +34,7 @@ public final class LoadBench {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("caravel-load-bench");
         int port = Ports.free();
-        DropwizardTestSupport<CaravelConfiguration> app = new DropwizardTestSupport<>(CaravelApplication.class,
-                Path.of("config.yml").toAbsolutePath().toString(),
-                ConfigOverride.config("database_url", "sqlite://" + dir.resolve("bench.db")),
-                ConfigOverride.config("port", String.valueOf(port)),
-                ConfigOverride.config("admin_port", "0"),
-                ConfigOverride.config("dashboard_port", "0"),
-                ConfigOverride.config("logging.level", "WARN"));
+        DropwizardTestSupport<CaravelConfiguration> app = TestApps.support(port, Map.of("logging.level", "WARN"));
         long startNanos = System.nanoTime();
         app.before();
         HttpClient http = HttpClient.newHttpClient();

@@ -1,12 +1,11 @@
 package app.caravel.bench;
 
-import app.caravel.CaravelApplication;
 import app.caravel.CaravelConfiguration;
 import app.caravel.nostr.KeyPair;
 import app.caravel.support.Ports;
 import app.caravel.support.SignedClient;
+import app.caravel.support.TestApps;
 import app.caravel.support.ZooidDouble;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * `make bench-provisioning`: time from `POST /relays` answering 201 to the relay's config being on zooid
@@ -26,17 +26,10 @@ public final class ProvisioningBench {
     public static void main(String[] args) throws Exception {
         KeyPair platform = KeyPair.generate();
         int port = Ports.free();
-        Path dir = Files.createTempDirectory("caravel-bench");
         try (ZooidDouble zooid = ZooidDouble.start(platform.pubkey())) {
-            DropwizardTestSupport<CaravelConfiguration> app = new DropwizardTestSupport<>(CaravelApplication.class,
-                    Path.of("config.yml").toAbsolutePath().toString(),
-                    ConfigOverride.config("database_url", "sqlite://" + dir.resolve("bench.db")),
-                    ConfigOverride.config("port", String.valueOf(port)),
-                    ConfigOverride.config("admin_port", "0"),
-                    ConfigOverride.config("dashboard_port", "0"),
-                    ConfigOverride.config("zooid_api_url", zooid.url()),
-                    ConfigOverride.config("zooid_api_secret", platform.secretHex()),
-                    ConfigOverride.config("relay_domain", "bench.example.com"));
+            DropwizardTestSupport<CaravelConfiguration> app = TestApps.support(port, Map.of(
+                    "zooid_api_url", zooid.url(), "zooid_api_secret", platform.secretHex(),
+                    "relay_domain", "bench.example.com"));
             app.before();
             try {
                 SignedClient client = new SignedClient(port, KeyPair.generate());

@@ -3,6 +3,7 @@ package app.caravel.support;
 import app.caravel.CaravelApplication;
 import app.caravel.CaravelConfiguration;
 import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
 import java.io.IOException;
@@ -19,6 +20,17 @@ public final class TestApps {
     }
 
     public static DropwizardAppExtension<CaravelConfiguration> app(int port, Map<String, String> overrides) {
+        return new DropwizardAppExtension<>(CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
+                overrides(port, overrides));
+    }
+
+    /** The same app for a program that starts and stops it itself (the benchmarks). */
+    public static DropwizardTestSupport<CaravelConfiguration> support(int port, Map<String, String> overrides) {
+        return new DropwizardTestSupport<>(CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
+                overrides(port, overrides));
+    }
+
+    private static ConfigOverride[] overrides(int port, Map<String, String> overrides) {
         Path dir;
         try {
             dir = Files.createTempDirectory("caravel-test");
@@ -32,7 +44,6 @@ public final class TestApps {
                 ConfigOverride.config("admin_port", "0"),
                 ConfigOverride.config("dashboard_port", "0")));
         overrides.forEach((key, value) -> all.add(ConfigOverride.config(key, value)));
-        return new DropwizardAppExtension<>(CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
-                all.toArray(ConfigOverride[]::new));
+        return all.toArray(ConfigOverride[]::new);
     }
 }

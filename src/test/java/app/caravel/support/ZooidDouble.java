@@ -154,35 +154,13 @@ public final class ZooidDouble implements AutoCloseable {
                 if (configs.containsKey(id)) {
                     return answer(409, error("relay with this id already exists"));
                 }
-                ObjectNode config;
-                try {
-                    config = parseAndValidate(body);
-                } catch (IllegalArgumentException e) {
-                    return answer(400, error(e.getMessage()));
-                }
-                String duplicate = duplicate(config, id);
-                if (duplicate != null) {
-                    return answer(409, error(duplicate));
-                }
-                configs.put(id, config);
-                return answer(201, "{\"message\":\"relay created successfully\"}");
+                return store(id, body, 201, "relay created successfully");
             }
             case "PUT" -> {
                 if (!configs.containsKey(id)) {
                     return answer(404, error("relay not found"));
                 }
-                ObjectNode config;
-                try {
-                    config = parseAndValidate(body);
-                } catch (IllegalArgumentException e) {
-                    return answer(400, error(e.getMessage()));
-                }
-                String duplicate = duplicate(config, id);
-                if (duplicate != null) {
-                    return answer(409, error(duplicate));
-                }
-                configs.put(id, config);
-                return answer(200, "{\"message\":\"relay updated successfully\"}");
+                return store(id, body, 200, "relay updated successfully");
             }
             case "PATCH" -> {
                 if (!configs.containsKey(id)) {
@@ -208,6 +186,22 @@ public final class ZooidDouble implements AutoCloseable {
                 return answer(405, error("method not allowed"));
             }
         }
+    }
+
+    /** zooid's create and replace: validate, refuse a host or schema another id holds, then save. */
+    private Object[] store(String id, byte[] body, int status, String message) {
+        ObjectNode config;
+        try {
+            config = parseAndValidate(body);
+        } catch (IllegalArgumentException e) {
+            return answer(400, error(e.getMessage()));
+        }
+        String duplicate = duplicate(config, id);
+        if (duplicate != null) {
+            return answer(409, error(duplicate));
+        }
+        configs.put(id, config);
+        return answer(status, "{\"message\":\"" + message + "\"}");
     }
 
     private static Object[] answer(int status, String body) {
