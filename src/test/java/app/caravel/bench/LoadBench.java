@@ -1,5 +1,6 @@
 package app.caravel.bench;
 
+import app.caravel.CaravelApplication;
 import app.caravel.CaravelConfiguration;
 import app.caravel.db.Ids;
 import app.caravel.nostr.KeyPair;
