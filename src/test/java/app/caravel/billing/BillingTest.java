@@ -221,6 +221,34 @@ class BillingTest {
     }
 
     @Test
+    void aCollectorKilledBetweenPayInvoiceAndRecordingIsPaidExactlyOnceAfterARestart() throws Exception {
+        invoicer.tick(clock.instant().getEpochSecond());
+        Invoice invoice = onlyInvoice();
+        tenantWallet.loseAnswers(true);
+        String platformUri = platformWallet.uri(app.caravel.nostr.KeyPair.generate());
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CollectorProcess.class.getName(),
+                test.config().databasePath().toString(), platformUri, String.valueOf(clock.instant().getEpochSecond()))
+                .redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (tenantWallet.count("pay_invoice") == 0) {
+            assertTrue(System.nanoTime() < deadline && child.isAlive(), "the child never paid");
+            Thread.sleep(20);
+        }
+        child.destroyForcibly().waitFor();
+        assertTrue(ledger.settled(invoice.paymentHash()), "the money moved before the kill");
+        assertEquals(Invoice.PENDING, onlyInvoice().status(), "nothing recorded: killed in between");
+        assertTrue(onlyInvoice().payingAt() != null, "the in-flight marker survived the kill");
+
+        tenantWallet.loseAnswers(false);
+        wire(); // the restart
+        clock.advance(Duration.ofDays(2));
+        collector.collect(clock.instant().getEpochSecond());
+        assertEquals(Invoice.PAID, onlyInvoice().status());
+        assertEquals(1, tenantWallet.count("pay_invoice"), "paid exactly once");
+    }
+
+    @Test
     void aPaymentStillInFlightIsAskedAboutAndNeverSentAgain() {
         tenantWallet.holdPayments(true);
         invoicer.tick(clock.instant().getEpochSecond());
