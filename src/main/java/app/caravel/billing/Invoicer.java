@@ -19,10 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -99,13 +96,7 @@ public final class Invoicer {
 
     /** Per relay and plan, from the tenant's relay history up to the end of the period. */
     public List<Charge> charges(String tenant, Period period) {
-        Map<String, List<Activity>> byRelay = new LinkedHashMap<>();
-        for (Activity entry : db.activity().relayHistory(tenant, period.end())) {
-            byRelay.computeIfAbsent(entry.resourceId(), id -> new ArrayList<>()).add(entry);
-        }
-        List<Charge> charges = new ArrayList<>();
-        byRelay.forEach((relay, history) -> charges.addAll(Usage.of(relay, history, period)));
-        return charges;
+        return Usage.ofRelays(db.activity().relayHistory(tenant, period.end()), period);
     }
 
     private boolean create(Tenant tenant, Period period, List<Charge> charges, long total, long now)

@@ -50,6 +50,17 @@ public final class Usage {
         return charges;
     }
 
+    /** @param history a tenant's relay activity, oldest first, any number of relays */
+    public static List<Charge> ofRelays(List<Activity> history, Period period) {
+        Map<String, List<Activity>> byRelay = new LinkedHashMap<>();
+        for (Activity entry : history) {
+            byRelay.computeIfAbsent(entry.resourceId(), id -> new ArrayList<>()).add(entry);
+        }
+        List<Charge> charges = new ArrayList<>();
+        byRelay.forEach((relay, entries) -> charges.addAll(of(relay, entries, period)));
+        return charges;
+    }
+
     private static JsonNode snapshot(Activity activity) {
         try {
             return JSON.readTree(activity.snapshot());

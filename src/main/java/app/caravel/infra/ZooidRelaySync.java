@@ -1,12 +1,12 @@
 package app.caravel.infra;
 
+import app.caravel.billing.BillingAnchor;
 import app.caravel.billing.Plans;
 import app.caravel.db.Activity;
 import app.caravel.db.ActivityDao;
 import app.caravel.db.Database;
 import app.caravel.db.Relay;
 import app.caravel.db.RelayDao;
-import app.caravel.db.TenantDao;
 import com.fasterxml.jackson.databind.JsonNode;
 import app.caravel.robot.Messages;
 import app.caravel.robot.Notifier;
@@ -171,8 +171,7 @@ public final class ZooidRelaySync implements RelaySync {
                         "relay_activated:" + activated.id(), Messages.relayActivated(configs.host(active)));
                 if (PAID_PLANS.contains(active.plan())
                         && relays.countOtherActivePaid(active.tenant(), active.id(), PAID_PLANS) == 0) {
-                    // first active paid relay (or the first again after none): the billing cycle starts now
-                    handle.attach(TenantDao.class).setBillingAnchor(active.tenant(), now);
+                    BillingAnchor.onFirstPaidRelay(handle, active.tenant(), now);
                 }
             }
             activity.insert(Activity.ofRelay("complete_relay_sync", relays.find(relay.id()).orElseThrow(), now));
