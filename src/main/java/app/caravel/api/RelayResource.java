@@ -35,8 +35,15 @@ public class RelayResource {
 
     @GET
     public List<Views.RelayView> list(@Auth Caller caller, @QueryParam("tenant") String tenant) {
-        String scope = access.listScope(caller, tenant);
-        List<Relay> rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);
+        List<Relay> rows;
+        if (tenant == null && !caller.admin()) {
+            // the common case, a tenant listing its own relays, in one database round
+            rows = db.relaysOfTenant(caller.pubkey()).orElseThrow(() -> ApiException.forbidden(
+                    "not a tenant yet: POST /tenants first"));
+        } else {
+            String scope = access.listScope(caller, tenant);
+            rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);
+        }
         return rows.stream().map(this::view).toList();
     }
 

@@ -6,6 +6,23 @@ import org.jdbi.v3.core.Jdbi;
 public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDao activity, InvoiceDao invoices,
                        MessageDao messages) {
 
+    /**
+     * The hot read of the API, GET /relays for a tenant: whether the caller is a tenant and its relays, on
+     * one connection with the fluent API (the on-demand SqlObject path costs a handle and an extension
+     * per call). Empty when the pubkey is not a tenant.
+     */
+    public java.util.Optional<java.util.List<Relay>> relaysOfTenant(String pubkey) {
+        return jdbi.withHandle(h -> {
+            boolean tenant = h.createQuery("SELECT 1 FROM tenants WHERE pubkey = :pubkey").bind("pubkey", pubkey)
+                    .mapTo(Integer.class).findOne().isPresent();
+            if (!tenant) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(h.createQuery("SELECT * FROM relays WHERE tenant = :tenant ORDER BY created_at, id")
+                    .bind("tenant", pubkey).map(new RowMappers.RelayMapper()).list());
+        });
+    }
+
     public static Database on(Jdbi jdbi) {
         return new Database(jdbi, jdbi.onDemand(TenantDao.class), jdbi.onDemand(RelayDao.class),
                 jdbi.onDemand(ActivityDao.class), jdbi.onDemand(InvoiceDao.class), jdbi.onDemand(MessageDao.class));
