@@ -9,7 +9,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Heals long zooid outages: every relay that was never synced, changed since, failed its last sync or has
@@ -18,6 +22,7 @@ import java.util.List;
  */
 public class RelayReconciler implements JobRequestHandler<ReconcileRelaysJob> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayReconciler.class);
+    private static final Pattern RELAY_ID = Pattern.compile("\"relayId\":\"([0-9a-f-]{36})\"");
     private final Database db;
     private final JobQueue jobs;
     private final Clock clock;
@@ -48,9 +53,10 @@ public class RelayReconciler implements JobRequestHandler<ReconcileRelaysJob> {
     }
 
     private int enqueue(List<String> relayIds) {
+        Set<String> pending = pendingSyncs();
         int enqueued = 0;
         for (String id : relayIds) {
-            if (!hasPendingSync(id)) {
+            if (!pending.contains(id)) {
                 jobs.enqueue(new SyncRelayJob(id));
                 enqueued++;
             }
@@ -63,11 +69,22 @@ public class RelayReconciler implements JobRequestHandler<ReconcileRelaysJob> {
 
     /** A sync for this relay is enqueued, running or scheduled for a retry in JobRunr's table. */
     boolean hasPendingSync(String relayId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM jobrunr_jobs "
-                        + "WHERE state IN ('AWAITING', 'SCHEDULED', 'ENQUEUED', 'PROCESSING') "
-                        + "AND jobSignature LIKE :signature AND jobAsJson LIKE :argument")
+        return pendingSyncs().contains(relayId);
+    }
+
+    /** The relays that have a sync job waiting or running, read in one pass over JobRunr's table. */
+    private Set<String> pendingSyncs() {
+        List<String> jobsJson = db.jdbi().withHandle(h -> h.createQuery("SELECT jobAsJson FROM jobrunr_jobs "
+                        + "WHERE state IN ('AWAITING', 'SCHEDULED', 'ENQUEUED', 'PROCESSING') AND jobSignature LIKE :signature")
                 .bind("signature", RelaySyncHandler.class.getName() + "%")
-                .bind("argument", "%\"relayId\":\"" + relayId + "\"%")
-                .mapTo(Integer.class).one()) > 0;
+                .mapTo(String.class).list());
+        Set<String> relays = new HashSet<>();
+        for (String json : jobsJson) {
+            Matcher id = RELAY_ID.matcher(json);
+            if (id.find()) {
+                relays.add(id.group(1));
+            }
+        }
+        return relays;
     }
 }
