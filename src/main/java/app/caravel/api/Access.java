@@ -18,7 +18,7 @@ public final class Access {
     }
 
     public Tenant requireTenant(Caller caller) {
-        return tenantOf(caller).orElseThrow(() -> ApiException.forbidden("not a tenant yet: POST /tenants first"));
+        return tenantOf(caller).orElseThrow(ApiException::notATenant);
     }
 
     /** Admins pass; a tenant passes for what it owns; everyone else gets 403 (existence is not revealed). */

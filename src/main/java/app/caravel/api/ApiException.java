@@ -26,6 +26,11 @@ public class ApiException extends WebApplicationException {
         return new ApiException(403, message);
     }
 
+    /** A signed caller that has not become a tenant, on a tenant-only route. */
+    public static ApiException notATenant() {
+        return forbidden("not a tenant yet: POST /tenants first");
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, message);
     }

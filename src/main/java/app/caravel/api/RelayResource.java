@@ -38,8 +38,7 @@ public class RelayResource {
         List<Relay> rows;
         if (tenant == null && !caller.admin()) {
             // the common case, a tenant listing its own relays, in one database round
-            rows = db.relaysOfTenant(caller.pubkey()).orElseThrow(() -> ApiException.forbidden(
-                    "not a tenant yet: POST /tenants first"));
+            rows = db.relaysOfTenant(caller.pubkey()).orElseThrow(ApiException::notATenant);
         } else {
             String scope = access.listScope(caller, tenant);
             rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);

@@ -28,10 +28,6 @@ public final class ReplayCache {
         return seen.putIfAbsent(signature, expiry) == null;
     }
 
-    public int size() {
-        return seen.size();
-    }
-
     private void sweep(long now) {
         if (now < nextSweep) {
             return;

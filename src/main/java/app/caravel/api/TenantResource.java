@@ -69,6 +69,6 @@ public class TenantResource {
         access.requireOwnerOrAdmin(caller, pubkey);
         return db.tenants().find(pubkey).orElseThrow(() -> caller.admin()
                 ? ApiException.notFound("tenant not found")
-                : ApiException.forbidden("not a tenant yet: POST /tenants first"));
+                : ApiException.notATenant());
     }
 }

@@ -25,14 +25,6 @@ public record Filter(List<String> ids, List<String> authors, List<Integer> kinds
         return new Filter(ids, authors, kinds, more, since, until, limit);
     }
 
-    public Filter withLimit(int max) {
-        return new Filter(ids, authors, kinds, tags, since, until, max);
-    }
-
-    public Filter withSince(long from) {
-        return new Filter(ids, authors, kinds, tags, from, until, limit);
-    }
-
     public boolean matches(Event event) {
         if (ids != null && !ids.contains(event.id())) {
             return false;

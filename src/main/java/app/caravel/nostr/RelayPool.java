@@ -75,16 +75,6 @@ public final class RelayPool implements AutoCloseable {
         return List.copyOf(unique.values());
     }
 
-    /** The newest event per (pubkey, kind) among the results: how clients read replaceable events. */
-    public static List<Event> newestReplaceable(List<Event> events) {
-        Map<String, Event> newest = new LinkedHashMap<>();
-        for (Event event : events) {
-            newest.merge(event.pubkey() + ":" + event.kind(), event,
-                    (a, b) -> b.createdAt() > a.createdAt() ? b : a);
-        }
-        return List.copyOf(newest.values());
-    }
-
     private static <T> T await(CompletableFuture<T> future, long deadlineNanos, T fallback) {
         try {
             long left = Math.max(0, deadlineNanos - System.nanoTime());

@@ -4,6 +4,7 @@ import app.caravel.CaravelApplication;
 import app.caravel.CaravelConfiguration;
 import app.caravel.db.Relay;
 import app.caravel.nostr.KeyPair;
+import app.caravel.support.Await;
 import app.caravel.support.Ports;
 import app.caravel.support.SignedClient;
 import app.caravel.support.TestApps;
@@ -56,13 +57,7 @@ class ProvisioningAppTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; zooid log " + ZOOID.log());
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, WAIT, condition);
     }
 
     private static SignedClient tenant() {

@@ -4,6 +4,7 @@ import app.caravel.CaravelConfiguration;
 import app.caravel.nostr.Event;
 import app.caravel.nostr.KeyPair;
 import app.caravel.nostr.Nip17;
+import app.caravel.support.Await;
 import app.caravel.support.Ports;
 import app.caravel.support.SignedClient;
 import app.caravel.support.TestApps;
@@ -64,13 +65,7 @@ class RobotAppTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, Duration.ofSeconds(40), condition);
     }
 
     @Test
