@@ -21,7 +21,7 @@ class Nip44Test {
 
     @Test
     void vectorFileIsTheOfficialOne() throws Exception {
-        byte[] file = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("../shared/vectors/nip44.vectors.json"));
+        byte[] file = Vectors.bytes("nip44.vectors.json");
         assertEquals("269ed0f69e4c192512cc779e78c555090cebc7c785b609e338a62afc3ce25040", Hex.encode(Crypto.sha256(file)));
     }
 
