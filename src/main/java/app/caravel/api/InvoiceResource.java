@@ -46,10 +46,13 @@ public class InvoiceResource {
         access.requireAdmin(caller);
         Validation.uuid(id, "invoice id");
         Invoice invoice = db.invoices().find(id).orElseThrow(() -> ApiException.notFound("invoice not found"));
-        if (!Invoice.PENDING.equals(invoice.status())) {
-            throw ApiException.conflict("invoice is " + invoice.status() + ", only a pending invoice can be closed");
+        switch (collector.close(id, clock.instant().getEpochSecond())) {
+            case NOT_PENDING -> throw ApiException.conflict("invoice is " + invoice.status()
+                    + ", only a pending invoice can be closed");
+            case PAYMENT_IN_FLIGHT -> throw ApiException.conflict("a payment of this invoice is in flight: "
+                    + "it can be closed once the tenant's wallet has told its outcome");
+            case CLOSED -> { }
         }
-        collector.close(id, clock.instant().getEpochSecond());
         Invoice closed = db.invoices().find(id).orElseThrow();
         return Views.InvoiceView.of(closed, db.invoices().items(id));
     }

@@ -26,17 +26,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The no-double-payment protocol, for an invoice and a tenant wallet:
  * <ol>
  *   <li>Ask the platform wallet ({@code lookup_invoice}) first: paid out of band means paid, nothing sent.</li>
- *   <li>If a previous attempt left the in-flight marker ({@code paying_at}), its outcome is unknown (the
- *   process died, or the wallet never answered). Ask the tenant's wallet about the payment hash: settled →
- *   paid; pending → wait for a later run; failed or unknown to the wallet → the marker is cleared and the
- *   invoice is treated as unpaid. No {@code pay_invoice} is ever sent while the marker stands.</li>
+ *   <li>If a previous attempt left the in-flight marker ({@code paying_at}, naming the wallet asked in
+ *   {@code paying_wallet}), its outcome is unknown (the process died, or the wallet never answered). Only
+ *   that wallet can say what became of it: settled → paid; pending → wait; failed or unknown to it → the
+ *   marker is cleared. If the tenant has since connected another wallet, the marker stands until the
+ *   platform wallet sees the payment or the BOLT11 expires (after which the old payment can no longer land).
+ *   No {@code pay_invoice} is ever sent while the marker stands.</li>
  *   <li>At most one attempt per invoice per 24 h.</li>
- *   <li>Set the marker and commit, then send {@code pay_invoice}. Success → paid (marker cleared). A wallet
- *   error → the marker is cleared, the error kept on the tenant and invoice, and the tenant told once per
- *   kind of error. No answer → the marker stays, and step 2 settles it later.</li>
+ *   <li>Set the marker and commit, then send {@code pay_invoice}. Success → paid (marker cleared). A
+ *   well-formed wallet error → the marker is cleared, the error kept on the tenant and invoice, and the
+ *   tenant told once per kind of error. No answer, or one that cannot be read → the marker stays, and step 2
+ *   settles it later.</li>
  * </ol>
  * A crash anywhere leaves either no marker (nothing was sent) or a marker (step 2 asks before paying), so
- * a retry never pays twice.
+ * a retry never pays twice. Every marker change is a conditional update, so two collectors racing on one
+ * invoice cannot both pay it.
  */
 public final class Collector {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
@@ -63,6 +67,8 @@ public final class Collector {
     public record CollectResult(int paid, int attempted, int delinquent) {
     }
 
+    public enum CloseOutcome { CLOSED, NOT_PENDING, PAYMENT_IN_FLIGHT }
+
     public CollectResult collect(long now) {
         lock.lock();
         try {
@@ -79,17 +85,17 @@ public final class Collector {
                     LOG.warn("invoice {}: wallet unavailable ({}), trying again later", invoice.id(), e.describe());
                 }
             }
+            paid += bookLatePayments(now);
             return new CollectResult(paid, attempted, applyGracePeriod(now));
         } finally {
             lock.unlock();
         }
     }
 
-    private enum Step { PAID, ATTEMPTED, WAITING }
+    private enum Step { PAID, ATTEMPTED, WAITING, CLEARED }
 
     private Step collect(Invoice invoice, long now) throws NwcException {
-        if (platform.isPresent() && invoice.paymentHash() != null
-                && wallets.lookup(platform.get(), invoice.paymentHash()) == Wallets.PaymentState.SETTLED) {
+        if (settledAtPlatform(invoice)) {
             return paid(invoice, now) ? Step.PAID : Step.WAITING;
         }
         Tenant tenant = db.tenants().find(invoice.tenant()).orElseThrow();
@@ -99,19 +105,15 @@ public final class Collector {
         }
         NwcUri wallet = NwcUri.parse(tenant.nwcUrl());
         if (invoice.payingAt() != null) {
-            Wallets.PaymentState state = wallets.lookup(wallet, invoice.paymentHash());
-            if (state == Wallets.PaymentState.SETTLED) {
-                return paid(invoice, now) ? Step.PAID : Step.WAITING;
+            Step inFlight = settleInFlight(invoice, wallet, now);
+            if (inFlight != Step.CLEARED) {
+                return inFlight;
             }
-            if (state == Wallets.PaymentState.PENDING) {
-                return Step.WAITING;
-            }
-            db.invoices().clearPaying(invoice.id());
         }
         if (invoice.attemptedAt() != null && now - invoice.attemptedAt() < DAY) {
             return Step.WAITING;
         }
-        if (db.invoices().markPaying(invoice.id(), now) == 0) {
+        if (db.invoices().markPaying(invoice.id(), now, wallet.payerId()) == 0) {
             return Step.WAITING;
         }
         try {
@@ -123,7 +125,47 @@ public final class Collector {
         return paid(invoice, now) ? Step.PAID : Step.ATTEMPTED;
     }
 
-    /** pending → paid once; the tenant's last error is cleared and its delinquent relays come back. */
+    private boolean settledAtPlatform(Invoice invoice) throws NwcException {
+        return platform.isPresent() && invoice.paymentHash() != null
+                && wallets.lookup(platform.get(), invoice.paymentHash()) == Wallets.PaymentState.SETTLED;
+    }
+
+    /** What became of a payment whose outcome was unknown: only the wallet that was asked may say it failed. */
+    private Step settleInFlight(Invoice invoice, NwcUri wallet, long now) throws NwcException {
+        if (wallet.payerId().equals(invoice.payingWallet())) {
+            return switch (wallets.lookup(wallet, invoice.paymentHash())) {
+                case SETTLED -> paid(invoice, now) ? Step.PAID : Step.WAITING;
+                case PENDING -> Step.WAITING;
+                case FAILED, NOT_FOUND -> clear(invoice);
+            };
+        }
+        if (invoice.expiresAt() != null && invoice.expiresAt() <= now) {
+            // the BOLT11 can no longer be paid, so the payment that other wallet was asked for can never land
+            return clear(invoice);
+        }
+        return Step.WAITING;
+    }
+
+    private Step clear(Invoice invoice) {
+        return db.invoices().clearPaying(invoice.id(), invoice.payingAt()) == 1 ? Step.CLEARED : Step.WAITING;
+    }
+
+    /** A late payment of a closed invoice (still payable) is booked: the money is never lost from the books. */
+    private int bookLatePayments(long now) {
+        int booked = 0;
+        for (Invoice closed : db.invoices().listClosedPayable(now)) {
+            try {
+                if (settledAtPlatform(closed) && paid(closed, now)) {
+                    booked++;
+                }
+            } catch (NwcException e) {
+                LOG.warn("closed invoice {}: platform wallet unavailable ({})", closed.id(), e.describe());
+            }
+        }
+        return booked;
+    }
+
+    /** pending (or closed) → paid once; the tenant's last error is cleared and its delinquent relays come back. */
     private boolean paid(Invoice invoice, long now) {
         return db.jdbi().inTransaction(handle -> {
             if (handle.attach(InvoiceDao.class).markPaid(invoice.id(), now) == 0) {
@@ -142,15 +184,14 @@ public final class Collector {
         db.jdbi().useTransaction(handle -> {
             InvoiceDao invoices = handle.attach(InvoiceDao.class);
             invoices.markAttempted(invoice.id(), now, reason);
-            if (!e.timedOut()) {
-                // the wallet answered: nothing is in flight any more
-                invoices.clearPaying(invoice.id());
+            if (e.refused()) {
+                // a well-formed refusal: nothing is in flight any more
+                invoices.clearPaying(invoice.id(), now);
             }
             handle.attach(TenantDao.class).setNwcError(invoice.tenant(), reason);
             activity(handle, invoice, "mark_invoice_attempted", "pending", now);
-            String kind = e.timedOut() ? "TIMEOUT" : e.code().name();
             notifier.notify(handle, invoice.tenant(), "payment_failed", Activity.INVOICE, invoice.id(),
-                    "payment_failed:" + invoice.id() + ":" + kind,
+                    "payment_failed:" + invoice.id() + ":" + e.kindName(),
                     Messages.paymentFailed(invoice.amount(), reason, invoice.bolt11()));
         });
         LOG.info("invoice {}: payment failed: {}", invoice.id(), reason);
@@ -182,16 +223,23 @@ public final class Collector {
         return changed;
     }
 
-    /** An admin forgives an invoice: closed, and the tenant's relays come back if nothing else is owed. */
-    public boolean close(String invoiceId, long now) {
+    /**
+     * An admin forgives a pending invoice: closed, and the tenant's relays come back if nothing else is owed.
+     * Refused while a payment of it is in flight: its outcome must be known first.
+     */
+    public CloseOutcome close(String invoiceId, long now) {
         return db.jdbi().inTransaction(handle -> {
-            Invoice invoice = handle.attach(InvoiceDao.class).find(invoiceId).orElse(null);
-            if (invoice == null || handle.attach(InvoiceDao.class).markClosed(invoiceId, now) == 0) {
-                return false;
+            InvoiceDao invoices = handle.attach(InvoiceDao.class);
+            Invoice invoice = invoices.find(invoiceId).orElse(null);
+            if (invoice == null || !Invoice.PENDING.equals(invoice.status())) {
+                return CloseOutcome.NOT_PENDING;
+            }
+            if (invoices.markClosed(invoiceId, now) == 0) {
+                return invoice.payingAt() != null ? CloseOutcome.PAYMENT_IN_FLIGHT : CloseOutcome.NOT_PENDING;
             }
             activity(handle, invoice, "mark_invoice_closed", "closed", now);
             standing.restore(handle, invoice.tenant(), invoice.id(), now);
-            return true;
+            return CloseOutcome.CLOSED;
         });
     }
 

@@ -103,11 +103,11 @@ public final class Invoicer {
             throws NwcException {
         String description = "Caravel relay hosting " + DAY.format(Instant.ofEpochSecond(period.start())) + " to "
                 + DAY.format(Instant.ofEpochSecond(period.end()));
-        Wallets.Bolt11 bolt11 = wallets.makeInvoice(platform.get(), total, description);
+        Wallets.Bolt11 bolt11 = wallets.makeInvoice(platform.get(), total, description, now);
         boolean hasWallet = tenant.nwcUrl() != null;
         Invoice invoice = new Invoice(Ids.random(), tenant.pubkey(), period.start(), period.end(), total,
                 bolt11.invoice(), bolt11.paymentHash(), Invoice.PENDING, now, null, hasWallet ? null : now, null, null,
-                null, null);
+                null, null, null, bolt11.expiresAt());
         try {
             db.jdbi().useTransaction(handle -> {
                 InvoiceDao invoices = handle.attach(InvoiceDao.class);

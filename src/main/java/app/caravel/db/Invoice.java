@@ -2,12 +2,14 @@ package app.caravel.db;
 
 /**
  * A monthly invoice in sats. {@code payingAt} is set, and committed, before a {@code pay_invoice} is sent
- * and cleared once its outcome is known: while it is set, nobody may pay again without asking the wallet.
+ * and cleared once its outcome is known: while it is set, nobody may pay again without asking the wallet
+ * named by {@code payingWallet}. {@code expiresAt} is when the BOLT11 stops being payable.
  */
 public record Invoice(String id, String tenant, long periodStart, long periodEnd, long amount, String bolt11,
                       String paymentHash, String status, long createdAt, Long attemptedAt, Long sentAt,
-                      Long paidAt, Long closedAt, String error, Long payingAt) {
+                      Long paidAt, Long closedAt, String error, Long payingAt, String payingWallet, Long expiresAt) {
     public static final String PENDING = "pending";
     public static final String PAID = "paid";
     public static final String CLOSED = "closed";
+
 }

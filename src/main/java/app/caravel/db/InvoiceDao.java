@@ -13,9 +13,9 @@ import java.util.Optional;
 @RegisterConstructorMapper(InvoiceItem.class)
 public interface InvoiceDao {
     @SqlUpdate("INSERT INTO invoices (id, tenant, period_start, period_end, amount, bolt11, payment_hash, status, "
-            + "created_at, attempted_at, sent_at, paid_at, closed_at, error, paying_at) VALUES (:id, :tenant, :periodStart, "
-            + ":periodEnd, :amount, :bolt11, :paymentHash, :status, :createdAt, :attemptedAt, :sentAt, :paidAt, "
-            + ":closedAt, :error, :payingAt)")
+            + "created_at, attempted_at, sent_at, paid_at, closed_at, error, paying_at, paying_wallet, expires_at) "
+            + "VALUES (:id, :tenant, :periodStart, :periodEnd, :amount, :bolt11, :paymentHash, :status, :createdAt, "
+            + ":attemptedAt, :sentAt, :paidAt, :closedAt, :error, :payingAt, :payingWallet, :expiresAt)")
     void insert(@BindMethods Invoice invoice);
 
     @SqlUpdate("INSERT INTO invoice_items (invoice, relay, plan, hours, amount) "
@@ -37,18 +37,30 @@ public interface InvoiceDao {
     @SqlQuery("SELECT * FROM invoice_items WHERE invoice = :invoice ORDER BY relay, plan")
     List<InvoiceItem> items(@Bind("invoice") String invoice);
 
-    /** Only a pending invoice can be paid; the row count says whether this call did it. */
-    @SqlUpdate("UPDATE invoices SET status = 'paid', paid_at = :now, error = NULL, paying_at = NULL "
-            + "WHERE id = :id AND status = 'pending'")
+    /**
+     * Money received is always booked: a pending invoice, or one an admin closed (its closed_at stays, so the
+     * close is still on record), becomes paid; the row count says whether this call did it.
+     */
+    @SqlUpdate("UPDATE invoices SET status = 'paid', paid_at = :now, error = NULL, paying_at = NULL, paying_wallet = NULL "
+            + "WHERE id = :id AND status IN ('pending', 'closed')")
     int markPaid(@Bind("id") String id, @Bind("now") long now);
 
-    /** Sets the in-flight marker; 0 when another attempt holds it or the invoice is no longer pending. */
-    @SqlUpdate("UPDATE invoices SET paying_at = :now, attempted_at = :now WHERE id = :id AND status = 'pending' "
-            + "AND paying_at IS NULL")
-    int markPaying(@Bind("id") String id, @Bind("now") long now);
+    /**
+     * Sets the in-flight marker naming the wallet asked to pay; 0 when another attempt holds it or the invoice
+     * is no longer pending.
+     */
+    @SqlUpdate("UPDATE invoices SET paying_at = :now, paying_wallet = :wallet, attempted_at = :now WHERE id = :id "
+            + "AND status = 'pending' AND paying_at IS NULL")
+    int markPaying(@Bind("id") String id, @Bind("now") long now, @Bind("wallet") String wallet);
 
-    @SqlUpdate("UPDATE invoices SET paying_at = NULL WHERE id = :id")
-    int clearPaying(@Bind("id") String id);
+    /** Clears the marker set at {@code payingAt}, and only that one (a newer attempt keeps its own). */
+    @SqlUpdate("UPDATE invoices SET paying_at = NULL, paying_wallet = NULL WHERE id = :id AND paying_at = :payingAt")
+    int clearPaying(@Bind("id") String id, @Bind("payingAt") long payingAt);
+
+    /** Closed invoices whose BOLT11 can still be paid: a late payment of one must still be booked. */
+    @SqlQuery("SELECT * FROM invoices WHERE status = 'closed' AND bolt11 IS NOT NULL AND expires_at > :now "
+            + "ORDER BY created_at, id")
+    List<Invoice> listClosedPayable(@Bind("now") long now);
 
     /**
      * '+status' keeps SQLite on the tenant index: without statistics it picked the status index and read
@@ -60,7 +72,9 @@ public interface InvoiceDao {
     @SqlQuery("SELECT max(period_end) FROM invoices WHERE tenant = :tenant")
     Long lastPeriodEnd(@Bind("tenant") String tenant);
 
-    @SqlUpdate("UPDATE invoices SET status = 'closed', closed_at = :now WHERE id = :id AND status = 'pending'")
+    /** An admin forgives a pending invoice; never while a payment of it is in flight (its outcome is unknown). */
+    @SqlUpdate("UPDATE invoices SET status = 'closed', closed_at = :now WHERE id = :id AND status = 'pending' "
+            + "AND paying_at IS NULL")
     int markClosed(@Bind("id") String id, @Bind("now") long now);
 
     @SqlUpdate("UPDATE invoices SET attempted_at = :now, error = :error WHERE id = :id")

@@ -121,12 +121,19 @@ public final class Nip47 {
         if (body == null || !body.isObject()) {
             throw new IllegalArgumentException("wallet response is not a JSON object");
         }
+        // Only a well-formed error may be taken as "the wallet did not do it"; anything else is unreadable.
         JsonNode error = body.get("error");
         Error parsed = null;
-        if (error != null && error.isObject()) {
-            parsed = new Error(ErrorCode.of(error.path("code").asText("OTHER")), error.path("message").asText(""));
+        if (error != null && !error.isNull()) {
+            if (!error.isObject() || !error.path("code").isTextual() || error.path("code").asText().isEmpty()) {
+                throw new IllegalArgumentException("wallet error is not a NIP-47 error object");
+            }
+            parsed = new Error(ErrorCode.of(error.path("code").asText()), error.path("message").asText(""));
         }
         JsonNode result = body.get("result");
+        if (parsed == null && (result == null || result.isNull())) {
+            throw new IllegalArgumentException("wallet answer has neither a result nor an error");
+        }
         return new Response(body.path("result_type").asText(""), result == null || result.isNull() ? null : result,
                 parsed, event.tagValue("e").orElse(null));
     }

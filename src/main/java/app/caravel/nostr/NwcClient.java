@@ -52,24 +52,24 @@ public final class NwcClient {
                 }
             }
             if (subscriptions.isEmpty()) {
-                throw new NwcException(null, "no wallet relay reachable");
+                throw NwcException.noAnswer("no wallet relay reachable");
             }
             relays.publish(request, wallet.relays(), timeout);
             Event response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Nip47.Response read = Nip47.readResponse(response, wallet, encryption);
             if (!read.ok()) {
-                throw new NwcException(read.error().code(), read.error().message());
+                throw NwcException.refused(read.error().code(), read.error().message());
             }
             return read.result();
         } catch (TimeoutException e) {
-            throw new NwcException(null, "the wallet did not answer " + method + " within " + timeout.toSeconds() + " s");
+            throw NwcException.noAnswer("the wallet did not answer " + method + " within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
-            throw new NwcException(Nip47.ErrorCode.OTHER, "unreadable answer: " + e.getCause().getMessage());
+            throw NwcException.unreadable("unreadable answer: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NwcException(null, "interrupted");
+            throw NwcException.noAnswer("interrupted");
         } catch (IllegalArgumentException e) {
-            throw new NwcException(Nip47.ErrorCode.OTHER, "unreadable answer: " + e.getMessage());
+            throw NwcException.unreadable("unreadable answer: " + e.getMessage());
         } finally {
             subscriptions.forEach(RelayConnection.Subscription::close);
         }

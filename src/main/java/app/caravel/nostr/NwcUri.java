@@ -73,6 +73,11 @@ public record NwcUri(String walletPubkey, List<String> relays, KeyPair client, S
         return value;
     }
 
+    /** Which connection this is, without its secret: the wallet's pubkey and ours. */
+    public String payerId() {
+        return walletPubkey + "/" + client.pubkey();
+    }
+
     @Override
     public String toString() {
         return "NwcUri[wallet=" + walletPubkey + ", relays=" + relays + ", secret=<redacted>]";

@@ -36,9 +36,9 @@ public final class BillingBench {
 
             Wallets instant = new Wallets(null) {
                 @Override
-                public Bolt11 makeInvoice(NwcUri wallet, long sats, String description) {
+                public Bolt11 makeInvoice(NwcUri wallet, long sats, String description, long now) {
                     String hash = Ids.random().replace("-", "") + Ids.random().replace("-", "");
-                    return new Bolt11("lnbc" + sats + "n1" + hash.substring(0, 40), hash);
+                    return new Bolt11("lnbc" + sats + "n1" + hash.substring(0, 40), hash, now + INVOICE_EXPIRY_SECONDS);
                 }
             };
             Optional<NwcUri> platform = Optional.of(NwcUri.parse("nostr+walletconnect://"

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -33,6 +36,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -203,6 +208,7 @@ class BillingTest {
 
     @Test
     void aWalletThatPaysButWhoseAnswerIsLostIsPaidExactlyOnceAfterARestart() {
+        platformWallet.shapeLookups(BillingTest::blind);
         tenantWallet.loseAnswers(true);
         invoicer.tick(clock.instant().getEpochSecond());
         collector.collect(clock.instant().getEpochSecond());
@@ -217,11 +223,12 @@ class BillingTest {
         collector.collect(clock.instant().getEpochSecond());
         assertEquals(Invoice.PAID, onlyInvoice().status());
         assertEquals(1, tenantWallet.count("pay_invoice"), "never paid twice");
-        assertEquals(1, ledger.byHashSettledCount());
+        assertEquals(1, tenantWallet.count("lookup_invoice"), "the wallet that was asked to pay settled the marker");
     }
 
     @Test
     void aCollectorKilledBetweenPayInvoiceAndRecordingIsPaidExactlyOnceAfterARestart() throws Exception {
+        platformWallet.shapeLookups(BillingTest::blind);
         invoicer.tick(clock.instant().getEpochSecond());
         Invoice invoice = onlyInvoice();
         tenantWallet.loseAnswers(true);
@@ -246,6 +253,7 @@ class BillingTest {
         collector.collect(clock.instant().getEpochSecond());
         assertEquals(Invoice.PAID, onlyInvoice().status());
         assertEquals(1, tenantWallet.count("pay_invoice"), "paid exactly once");
+        assertEquals(1, tenantWallet.count("lookup_invoice"), "the wallet that was asked to pay settled the marker");
     }
 
     @Test
@@ -276,7 +284,8 @@ class BillingTest {
         invoicer.tick(clock.instant().getEpochSecond());
         Invoice invoice = onlyInvoice();
         long crashAt = clock.instant().getEpochSecond();
-        assertEquals(1, db.invoices().markPaying(invoice.id(), crashAt)); // marker committed, then the process died
+        String payer = NwcUri.parse(db.tenants().find(tenant.pubkey()).orElseThrow().nwcUrl()).payerId();
+        assertEquals(1, db.invoices().markPaying(invoice.id(), crashAt, payer)); // marker committed, then the process died
 
         wire();
         collector.collect(crashAt + 60);
@@ -350,10 +359,11 @@ class BillingTest {
         Invoice invoice = onlyInvoice();
         collector.collect(invoice.createdAt() + 8 * DAY);
         assertEquals(Relay.DELINQUENT, db.relays().find(paidRelay).orElseThrow().status());
-        assertTrue(collector.close(invoice.id(), invoice.createdAt() + 9 * DAY));
+        assertEquals(Collector.CloseOutcome.CLOSED, collector.close(invoice.id(), invoice.createdAt() + 9 * DAY));
         assertEquals(Invoice.CLOSED, onlyInvoice().status());
         assertEquals(Relay.NEW, db.relays().find(paidRelay).orElseThrow().status());
-        assertEquals(false, collector.close(invoice.id(), invoice.createdAt() + 9 * DAY), "closing twice changes nothing");
+        assertEquals(Collector.CloseOutcome.NOT_PENDING, collector.close(invoice.id(), invoice.createdAt() + 9 * DAY),
+                "closing twice changes nothing");
     }
 
     @Test
@@ -372,5 +382,144 @@ class BillingTest {
         Invoicer disabled = new Invoicer(db, Optional.empty(), null, null);
         assertEquals(0, disabled.tick(clock.instant().getEpochSecond()).invoices());
         assertTrue(db.invoices().listByTenant(tenant.pubkey()).isEmpty());
+    }
+
+    /** A platform wallet that cannot see a payment: its lookups answer pending, whatever happened. */
+    private static ObjectNode blind(ObjectNode result) {
+        result.remove("settled_at");
+        return result.put("state", "pending");
+    }
+
+    static Stream<Arguments> unpaidLookupShapes() {
+        return Stream.of(
+                Arguments.of("pending with the payee's preimage", (UnaryOperator<ObjectNode>) r -> r),
+                Arguments.of("no state, settled_at 0", (UnaryOperator<ObjectNode>) r -> {
+                    r.remove("state");
+                    return r.put("settled_at", 0);
+                }),
+                Arguments.of("no state, a preimage only", (UnaryOperator<ObjectNode>) r -> {
+                    r.remove("state");
+                    return r;
+                }),
+                Arguments.of("state pending beside a settled_at", (UnaryOperator<ObjectNode>) r -> r.put("settled_at", 1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unpaidLookupShapes")
+    void anUnpaidInvoiceIsNeverTakenAsPaidWhateverShapeTheLookupHas(String name, UnaryOperator<ObjectNode> shape) {
+        db.tenants().setNwcUrl(tenant.pubkey(), null); // nothing else could pay it
+        platformWallet.shapeLookups(shape);
+        invoicer.tick(clock.instant().getEpochSecond());
+        collector.collect(clock.instant().getEpochSecond());
+        assertEquals(Invoice.PENDING, onlyInvoice().status(), name);
+        assertTrue(platformWallet.count("lookup_invoice") >= 1, "the platform wallet was asked");
+    }
+
+    @Test
+    void withoutAStateASettledAtAfterTheEpochMeansPaid() {
+        db.tenants().setNwcUrl(tenant.pubkey(), null);
+        platformWallet.shapeLookups(r -> {
+            r.remove("state");
+            return r;
+        });
+        invoicer.tick(clock.instant().getEpochSecond());
+        ledger.settleOutOfBand(onlyInvoice().bolt11());
+        collector.collect(clock.instant().getEpochSecond());
+        assertEquals(Invoice.PAID, onlyInvoice().status());
+    }
+
+    @Test
+    void aMarkerIsClearedOnlyByTheWalletThatWasAskedToPay() throws Exception {
+        platformWallet.shapeLookups(BillingTest::blind);
+        tenantWallet.holdPayments(true);
+        invoicer.tick(clock.instant().getEpochSecond());
+        collector.collect(clock.instant().getEpochSecond());
+        assertTrue(onlyInvoice().payingAt() != null, "payment in flight at the first wallet");
+
+        try (WalletService second = WalletService.start(relay, ledger, "nip44_v2")) {
+            db.tenants().setNwcUrl(tenant.pubkey(), second.uri(KeyPair.generate()));
+            clock.advance(Duration.ofDays(2));
+            collector.collect(clock.instant().getEpochSecond());
+            assertEquals(0, second.count("pay_invoice"), "the new wallet is not asked to pay while the old one may");
+            assertEquals(0, second.count("lookup_invoice"), "nor asked about a payment it never saw");
+            assertTrue(onlyInvoice().payingAt() != null, "the marker stands");
+
+            tenantWallet.releaseHeldPayments(); // the first wallet's payment lands
+            platformWallet.shapeLookups(null);
+            clock.advance(Duration.ofHours(1));
+            collector.collect(clock.instant().getEpochSecond());
+            assertEquals(Invoice.PAID, onlyInvoice().status());
+            assertEquals(0, second.count("pay_invoice"));
+            assertEquals(1, ledger.byHashSettledCount());
+        }
+    }
+
+    @Test
+    void aMarkerOfAnotherWalletIsClearedOnceTheBolt11HasExpired() throws Exception {
+        platformWallet.shapeLookups(BillingTest::blind);
+        tenantWallet.holdPayments(true);
+        invoicer.tick(clock.instant().getEpochSecond());
+        collector.collect(clock.instant().getEpochSecond());
+        try (WalletService second = WalletService.start(relay, ledger, "nip44_v2")) {
+            db.tenants().setNwcUrl(tenant.pubkey(), second.uri(KeyPair.generate()));
+            collector.collect(onlyInvoice().expiresAt() - 60);
+            assertTrue(onlyInvoice().payingAt() != null, "payable: the old payment may still land");
+            collector.collect(onlyInvoice().expiresAt());
+            assertEquals(1, second.count("pay_invoice"), "expired: the old payment can no longer land, a new attempt starts");
+            assertEquals(Invoice.PAID, onlyInvoice().status());
+        }
+    }
+
+    @Test
+    void anUnreadableAnswerToPayInvoiceLeavesTheMarkerAndIsNeverPaidTwice() {
+        platformWallet.shapeLookups(BillingTest::blind);
+        tenantWallet.garbleAnswersTo("pay_invoice");
+        invoicer.tick(clock.instant().getEpochSecond());
+        collector.collect(clock.instant().getEpochSecond());
+        Invoice invoice = onlyInvoice();
+        assertTrue(invoice.payingAt() != null, "an unreadable answer is no refusal: the outcome is unknown");
+        assertTrue(invoice.error().startsWith("UNREADABLE"), invoice.error());
+        assertTrue(ledger.settled(invoice.paymentHash()), "the wallet did pay");
+
+        tenantWallet.garbleAnswersTo(null);
+        clock.advance(Duration.ofDays(2));
+        collector.collect(clock.instant().getEpochSecond());
+        assertEquals(Invoice.PAID, onlyInvoice().status());
+        assertEquals(1, tenantWallet.count("pay_invoice"), "asked, not paid again");
+    }
+
+    @Test
+    void anAdminCannotCloseAnInvoiceWhosePaymentIsInFlight() {
+        tenantWallet.holdPayments(true);
+        platformWallet.shapeLookups(BillingTest::blind);
+        invoicer.tick(clock.instant().getEpochSecond());
+        collector.collect(clock.instant().getEpochSecond());
+        long now = clock.instant().getEpochSecond();
+        assertEquals(Collector.CloseOutcome.PAYMENT_IN_FLIGHT, collector.close(onlyInvoice().id(), now));
+        assertEquals(Invoice.PENDING, onlyInvoice().status());
+        assertTrue(db.activity().forResource(Activity.INVOICE, onlyInvoice().id()).stream()
+                .noneMatch(a -> a.activityType().equals("mark_invoice_closed")));
+
+        tenantWallet.releaseHeldPayments();
+        collector.collect(now + 3600);
+        Invoice paid = onlyInvoice();
+        assertEquals(Invoice.PAID, paid.status(), "the sats received are on the books");
+        assertNull(paid.payingAt());
+        assertEquals(Collector.CloseOutcome.NOT_PENDING, collector.close(paid.id(), now + 7200));
+    }
+
+    @Test
+    void aLatePaymentOfAClosedInvoiceIsBookedAsPaidWithTheCloseKept() {
+        db.tenants().setNwcUrl(tenant.pubkey(), null);
+        invoicer.tick(clock.instant().getEpochSecond());
+        long now = clock.instant().getEpochSecond();
+        assertEquals(Collector.CloseOutcome.CLOSED, collector.close(onlyInvoice().id(), now));
+        ledger.settleOutOfBand(onlyInvoice().bolt11()); // the tenant paid the BOLT11 it was sent anyway
+        collector.collect(now + 3600);
+        Invoice invoice = onlyInvoice();
+        assertEquals(Invoice.PAID, invoice.status());
+        assertEquals(now, invoice.closedAt(), "the close stays on record");
+        assertEquals(List.of("create_invoice", "mark_invoice_closed", "mark_invoice_paid"),
+                db.activity().forResource(Activity.INVOICE, invoice.id()).stream().map(Activity::activityType).toList());
     }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * A Lightning wallet behind NIP-47, on a loopback relay: it announces its encryption (kind 13194), reads
@@ -58,6 +59,7 @@ public final class WalletService implements AutoCloseable {
         final String paymentHash;
         final long amountMsat;
         final String issuer;
+        final String preimage = Hex.encode(app.caravel.nostr.Crypto.randomBytes(32));
         volatile String payer;
         volatile Long settledAt;
 
@@ -85,6 +87,8 @@ public final class WalletService implements AutoCloseable {
     private volatile boolean silent;
     private volatile boolean loseAnswers;
     private volatile boolean holdPayments;
+    private volatile UnaryOperator<ObjectNode> lookupShape = UnaryOperator.identity();
+    private volatile String garbled;
     private RelayConnection.Subscription subscription;
 
     private WalletService(TestRelay relay, Ledger ledger, List<String> encryptions) {
@@ -139,6 +143,19 @@ public final class WalletService implements AutoCloseable {
         this.holdPayments = hold;
     }
 
+    /**
+     * Rewrites every lookup_invoice result before it leaves: how a real wallet's answers differ in shape
+     * (a preimage on an unpaid incoming invoice, settled_at 0, no state at all, a wallet blind to a payment).
+     */
+    public void shapeLookups(UnaryOperator<ObjectNode> shape) {
+        this.lookupShape = shape == null ? UnaryOperator.identity() : shape;
+    }
+
+    /** Answers {@code method} (after doing it) with a well-signed, decryptable body that is not a NIP-47 answer. */
+    public void garbleAnswersTo(String method) {
+        this.garbled = method;
+    }
+
     public void releaseHeldPayments() {
         ledger.byHash.values().stream().filter(e -> keys.pubkey().equals(e.payer) && e.settledAt == null)
                 .forEach(e -> e.settledAt = System.currentTimeMillis() / 1000);
@@ -188,6 +205,10 @@ public final class WalletService implements AutoCloseable {
         if ((loseAnswers || holdPayments) && method.equals("pay_invoice")) {
             return;
         }
+        if (method.equals(garbled)) {
+            answer.removeAll();
+            answer.put("result_type", method).put("error", "went wrong");
+        }
         boolean nip44 = request.tagValue("encryption").filter("nip44_v2"::equals).isPresent();
         Nip47.Encryption encryption = nip44 ? Nip47.Encryption.NIP44_V2 : Nip47.Encryption.NIP04;
         List<List<String>> tags = new ArrayList<>(List.of(List.of("p", request.pubkey()), List.of("e", request.id())));
@@ -232,7 +253,11 @@ public final class WalletService implements AutoCloseable {
         if (entry.settledAt != null) {
             result.put("settled_at", entry.settledAt);
         }
-        return result;
+        if (keys.pubkey().equals(entry.issuer)) {
+            // the payee knows the preimage from the moment it makes the invoice
+            result.put("preimage", entry.preimage);
+        }
+        return lookupShape.apply(result);
     }
 
     private JsonNode pay(JsonNode params, String client) {
