@@ -1,6 +1,7 @@
 package app.caravel.db;
 
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 /** The DAOs over the one SQLite file; on-demand SQL objects, so each call takes and returns a connection. */
 public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDao activity, InvoiceDao invoices,
@@ -23,7 +24,14 @@ public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDa
         });
     }
 
+    /**
+     * The DAOs over {@code jdbi}, which is first told never to render bound values into statement exceptions:
+     * JDBI's default writes every argument (a wallet URL, a relay key) into the message that ends in the log.
+     * The SQL text has only parameter names, so it stays.
+     */
     public static Database on(Jdbi jdbi) {
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(e ->
+                e.getShortMessage() + " [statement: " + e.getStatementContext().getRawSql() + "]");
         return new Database(jdbi, jdbi.onDemand(TenantDao.class), jdbi.onDemand(RelayDao.class),
                 jdbi.onDemand(ActivityDao.class), jdbi.onDemand(InvoiceDao.class), jdbi.onDemand(MessageDao.class));
     }
