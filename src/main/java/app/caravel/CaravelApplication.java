@@ -274,7 +274,8 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         jersey.register(new ErrorMappers.Unexpected());
         jersey.register(new IdentityResource(access));
         jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock)));
-        jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock),
+        jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock,
+                Duration.ofDays(config.billingGraceDays())),
                 config.relayDomain()));
         jersey.register(new InvoiceResource(database, access, collector, clock));
         jersey.register(new OpenApiResource());

@@ -1,6 +1,7 @@
 package app.caravel.api;
 
 import app.caravel.billing.Plan;
+import app.caravel.billing.Plans;
 import app.caravel.db.Activity;
 import app.caravel.db.Conflicts;
 import app.caravel.db.ActivityDao;
@@ -14,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -25,11 +27,13 @@ public final class RelayService {
     private final Jdbi jdbi;
     private final JobQueue jobs;
     private final Clock clock;
+    private final Duration grace;
 
-    public RelayService(Jdbi jdbi, JobQueue jobs, Clock clock) {
+    public RelayService(Jdbi jdbi, JobQueue jobs, Clock clock, Duration grace) {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.clock = clock;
+        this.grace = grace;
     }
 
     public Relay create(String tenant, Requests.CreateRelay body) {
@@ -51,6 +55,7 @@ public final class RelayService {
                 if (relays.findBySubdomain(subdomain).isPresent()) {
                     throw ApiException.conflict("subdomain '" + subdomain + "' is taken");
                 }
+                refuseWhileOverdue(handle, relay, now);
                 relays.insert(relay);
                 return recordAndSync(handle, "create_relay", relay, now);
             });
@@ -81,15 +86,21 @@ public final class RelayService {
                 orElse(body.groups(), current.groups()), orElse(body.management(), current.management()), blossom,
                 livekit, orElse(body.push(), current.push()), current.createdAt(), now);
         return jdbi.inTransaction(handle -> {
+            if (isUp(current)) {
+                refuseWhileOverdue(handle, updated, now);
+            }
             handle.attach(RelayDao.class).update(updated);
             return recordAndSync(handle, "update_relay", reload(handle, current.id()), now);
         });
     }
 
-    /** Idempotent: deactivating an inactive relay changes nothing and enqueues nothing. */
+    /**
+     * An inactive relay is already off, and a delinquent one stays delinquent (turning it inactive would let
+     * it be activated past its debt): both are refused with 400, as the original answers.
+     */
     public Relay deactivate(Relay current) {
-        if (Relay.INACTIVE.equals(current.status())) {
-            return current;
+        if (Relay.INACTIVE.equals(current.status()) || Relay.DELINQUENT.equals(current.status())) {
+            throw ApiException.badRequest("relay is already " + current.status());
         }
         long now = clock.instant().getEpochSecond();
         return jdbi.inTransaction(handle -> {
@@ -103,19 +114,34 @@ public final class RelayService {
      * A delinquent relay waits for its tenant's pending invoice to be paid.
      */
     public Relay activate(Relay current) {
-        if (Relay.NEW.equals(current.status()) || Relay.ACTIVE.equals(current.status())) {
+        if (isUp(current)) {
             return current;
         }
         long now = clock.instant().getEpochSecond();
         return jdbi.inTransaction(handle -> {
             if (Relay.DELINQUENT.equals(current.status())
-                    && handle.attach(InvoiceDao.class).listByTenant(current.tenant()).stream()
-                    .anyMatch(i -> "pending".equals(i.status()))) {
+                    && !handle.attach(InvoiceDao.class).pendingFor(current.tenant()).isEmpty()) {
                 throw ApiException.conflict("this relay is delinquent: pay the pending invoice first");
             }
+            refuseWhileOverdue(handle, current, now);
             handle.attach(RelayDao.class).setStatus(current.id(), Relay.NEW, now);
             return recordAndSync(handle, "update_relay", reload(handle, current.id()), now);
         });
+    }
+
+    private static boolean isUp(Relay relay) {
+        return Relay.NEW.equals(relay.status()) || Relay.ACTIVE.equals(relay.status());
+    }
+
+    /**
+     * A paid relay is not brought into service (created, activated, upgraded) while its tenant owes an invoice
+     * past the grace period: whatever path it takes, it would be served on debt until the next collection.
+     */
+    private void refuseWhileOverdue(Handle handle, Relay relay, long now) {
+        boolean paid = Plans.find(relay.plan()).map(Plan::isPaid).orElse(false);
+        if (paid && handle.attach(InvoiceDao.class).hasOverdue(relay.tenant(), now - grace.toSeconds())) {
+            throw ApiException.conflict("an invoice is overdue: pay it before putting a paid relay in service");
+        }
     }
 
     private Relay recordAndSync(Handle handle, String activityType, Relay relay, long now) {

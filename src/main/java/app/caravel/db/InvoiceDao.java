@@ -69,6 +69,11 @@ public interface InvoiceDao {
     @SqlQuery("SELECT * FROM invoices WHERE tenant = :tenant AND +status = 'pending' ORDER BY created_at")
     List<Invoice> pendingFor(@Bind("tenant") String tenant);
 
+    /** Whether the tenant owes an invoice created at or before {@code createdBefore} (past its grace period). */
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM invoices WHERE tenant = :tenant AND +status = 'pending' "
+            + "AND created_at <= :createdBefore)")
+    boolean hasOverdue(@Bind("tenant") String tenant, @Bind("createdBefore") long createdBefore);
+
     @SqlQuery("SELECT max(period_end) FROM invoices WHERE tenant = :tenant")
     Long lastPeriodEnd(@Bind("tenant") String tenant);
 

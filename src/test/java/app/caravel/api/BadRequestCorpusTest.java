@@ -310,7 +310,9 @@ class BadRequestCorpusTest {
         assertEquals(401, replay.status());
         assertTrue(replay.error().contains("already used"), replay.body());
         assertEquals(before, DbSnapshot.of(app().database().jdbi()));
-        assertEquals(200, owner.post(path, null).status(), "a fresh signature for the same URL is fine");
+        SignedClient.Reply fresh = owner.post(path, null);
+        assertEquals(400, fresh.status(), "a fresh signature for the same URL passes auth: the relay is already off");
+        assertTrue(fresh.error().contains("already inactive"), fresh.body());
         // reads are not state-changing: the same header may be retried
         String read = owner.authHeader("GET", "/identity", null);
         assertEquals(200, owner.raw("GET", "/identity", null, read, null).status());
