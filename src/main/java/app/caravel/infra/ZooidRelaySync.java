@@ -147,11 +147,19 @@ public final class ZooidRelaySync implements RelaySync {
         return Optional.ofNullable(since);
     }
 
-    private void record(Relay relay, boolean served, Outcome outcome) {
+    /**
+     * Records the outcome against the row as it is now, read inside this transaction: a tenant may have
+     * changed the relay while zooid was being called, and billing replays these snapshots.
+     */
+    private void record(Relay pushed, boolean served, Outcome outcome) {
         long now = clock.instant().getEpochSecond();
         db.jdbi().useTransaction(handle -> {
             RelayDao relays = handle.attach(RelayDao.class);
             ActivityDao activity = handle.attach(ActivityDao.class);
+            Relay relay = relays.find(pushed.id()).orElse(null);
+            if (relay == null) {
+                return;
+            }
             if (outcome.kind() != Kind.DONE) {
                 relays.markSyncFailed(relay.id(), outcome.message());
                 activity.insert(Activity.ofRelay("fail_relay_sync", relay, now));
@@ -162,7 +170,10 @@ public final class ZooidRelaySync implements RelaySync {
                                 Messages.syncFailing(configs.host(relay), outcome.message())));
                 return;
             }
-            relays.markSynced(relay.id(), now);
+            if (relay.updatedAt() == pushed.updatedAt()) {
+                // zooid holds this row's config; a row changed meanwhile waits for the sync its change enqueued
+                relays.markSynced(relay.id(), now);
+            }
             if (served && relays.activateIfNew(relay.id(), now) == 1) {
                 Relay active = relays.find(relay.id()).orElseThrow();
                 Activity activated = Activity.ofRelay("activate_relay", active, now);

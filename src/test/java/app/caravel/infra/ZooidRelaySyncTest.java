@@ -303,4 +303,62 @@ class ZooidRelaySyncTest {
         assertFalse(due.contains(synced.id()));
         assertTrue(db.relays().dueForSync(NOW + 1).contains(synced.id()), "stale after the max age");
     }
+
+    @Test
+    void aFailureIsRecordedWithTheRowAsItIsAfterTheCallNotAsItWasBefore() throws Exception {
+        Relay relay = relay("racing", "basic", false, false);
+        sync.sync(relay.id());
+        assertEquals(Relay.ACTIVE, row(relay.id()).status());
+        clock.advance(Duration.ofMinutes(5));
+        zooid.beforeNextAnswer(() -> db.jdbi().useTransaction(h -> { // the tenant deactivates during the call
+            h.attach(app.caravel.db.RelayDao.class).setStatus(relay.id(), Relay.INACTIVE, NOW + 300);
+            h.attach(app.caravel.db.ActivityDao.class).insert(Activity.ofRelay("deactivate_relay",
+                    h.attach(app.caravel.db.RelayDao.class).find(relay.id()).orElseThrow(), NOW + 300));
+        }));
+        zooid.failNext(1, 500);
+        assertThrows(ZooidSyncException.class, () -> sync.sync(relay.id()));
+        List<Activity> history = db.activity().forResource(Activity.RELAY, relay.id());
+        Activity last = history.get(history.size() - 1);
+        assertEquals("fail_relay_sync", last.activityType());
+        assertEquals("{\"plan\":\"basic\",\"status\":\"inactive\"}", last.snapshot(),
+                "billing must not see the relay active again after its deactivation");
+    }
+
+    @Test
+    void aSyncThatOvertakesASlowOneCannotBeUndoneByIt() throws Exception {
+        Relay relay = relay("ordered", "basic", false, false);
+        sync.sync(relay.id());
+        java.util.concurrent.CountDownLatch onTheWire = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        zooid.beforeNextAnswer(() -> { // the first push is slow to arrive
+            onTheWire.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<?> slow = pool.submit(() -> {
+            sync.sync(relay.id());
+            return null;
+        });
+        assertTrue(onTheWire.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        Relay renamed = row(relay.id());
+        db.relays().update(new Relay(renamed.id(), renamed.tenant(), renamed.subdomain(), renamed.schema(), "Renamed",
+                renamed.icon(), renamed.description(), renamed.plan(), renamed.status(), renamed.syncError(),
+                renamed.syncedAt(), renamed.secret(), renamed.publicJoin(), renamed.stripSignatures(), renamed.groups(),
+                renamed.management(), renamed.blossom(), renamed.livekit(), renamed.push(), renamed.createdAt(), NOW + 1));
+        Future<?> fast = pool.submit(() -> {
+            sync.sync(relay.id());
+            return null;
+        });
+        Thread.sleep(300); // the second sync gets every chance to go first
+        release.countDown();
+        slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        fast.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        pool.shutdown();
+        assertEquals("Renamed", zooid.config(relay.id()).path("info").path("name").asText(),
+                "zooid ends with the relay's latest config");
+    }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +40,7 @@ public final class ZooidDouble implements AutoCloseable {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failureStatus = 500;
+    private final AtomicReference<Runnable> beforeNextAnswer = new AtomicReference<>();
     private volatile HttpServer server;
     private int port;
 
@@ -91,6 +93,14 @@ public final class ZooidDouble implements AutoCloseable {
         failures.set(count);
     }
 
+    /**
+     * Runs {@code hook} on the next authenticated request's thread, before zooid acts on it: what happens
+     * elsewhere while a call is on the wire (a tenant's write, a second sync), or a slow answer.
+     */
+    public void beforeNextAnswer(Runnable hook) {
+        beforeNextAnswer.set(hook);
+    }
+
     public JsonNode config(String id) {
         return configs.get(id);
     }
@@ -123,6 +133,9 @@ public final class ZooidDouble implements AutoCloseable {
         int status;
         String reply;
         String authError = authenticate(exchange, method, path, body);
+        if (authError == null) {
+            runHook();
+        }
         if (authError != null) {
             status = authError.equals("pubkey not in whitelist") ? 403 : 401;
             reply = error(authError);
@@ -146,6 +159,13 @@ public final class ZooidDouble implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
+    }
+
+    private void runHook() {
+        Runnable hook = beforeNextAnswer.getAndSet(null);
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     private synchronized Object[] route(String method, String id, byte[] body) {
