@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   platform wallet sees the payment or the BOLT11 expires (after which the old payment can no longer land).
  *   No {@code pay_invoice} is ever sent while the marker stands.</li>
  *   <li>At most one attempt per invoice per 24 h.</li>
- *   <li>Set the marker and commit, then send {@code pay_invoice}. Success → paid (marker cleared). A
+ *   <li>Set the marker and commit it durably ({@link Database#durably}), then send {@code pay_invoice}.
+ *   Success → paid (marker cleared). A
  *   well-formed wallet error → the marker is cleared, the error kept on the tenant and invoice, and the
  *   tenant told once per kind of error. No answer, or one that cannot be read → the marker stays, and step 2
  *   settles it later.</li>
@@ -113,7 +114,7 @@ public final class Collector {
         if (invoice.attemptedAt() != null && now - invoice.attemptedAt() < DAY) {
             return Step.WAITING;
         }
-        if (db.invoices().markPaying(invoice.id(), now, wallet.payerId()) == 0) {
+        if (db.durably(h -> h.attach(InvoiceDao.class).markPaying(invoice.id(), now, wallet.payerId())) == 0) {
             return Step.WAITING;
         }
         try {

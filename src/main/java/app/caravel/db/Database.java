@@ -25,6 +25,36 @@ public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDa
     }
 
     /**
+     * Runs one write that must survive a power loss the moment it returns (the in-flight marker, before a
+     * payment leaves). SQLite runs with synchronous=NORMAL, whose WAL commits can be lost on power failure;
+     * this commit alone is made with synchronous=FULL (about 230 µs more here, measured), which also makes
+     * every earlier commit durable. Other engines commit durably already.
+     */
+    public <T> T durably(org.jdbi.v3.core.HandleCallback<T, RuntimeException> write) {
+        return jdbi.withHandle(h -> {
+            boolean sqlite = isSqlite(h);
+            if (sqlite) {
+                h.execute("PRAGMA synchronous = FULL");
+            }
+            try {
+                return write.withHandle(h);
+            } finally {
+                if (sqlite) {
+                    h.execute("PRAGMA synchronous = NORMAL");
+                }
+            }
+        });
+    }
+
+    private static boolean isSqlite(org.jdbi.v3.core.Handle handle) {
+        try {
+            return "SQLite".equals(handle.getConnection().getMetaData().getDatabaseProductName());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot tell the database engine", e);
+        }
+    }
+
+    /**
      * The DAOs over {@code jdbi}, which is first told never to render bound values into statement exceptions:
      * JDBI's default writes every argument (a wallet URL, a relay key) into the message that ends in the log.
      * The SQL text has only parameter names, so it stays.

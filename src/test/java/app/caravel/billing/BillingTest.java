@@ -522,4 +522,30 @@ class BillingTest {
         assertEquals(List.of("create_invoice", "mark_invoice_closed", "mark_invoice_paid"),
                 db.activity().forResource(Activity.INVOICE, invoice.id()).stream().map(Activity::activityType).toList());
     }
+
+    @Test
+    void theInFlightMarkerIsCommittedWithAFullSyncAndOtherWritesAreNot() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        db.jdbi().setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
+            @Override
+            public void logBeforeExecution(org.jdbi.v3.core.statement.StatementContext context) {
+                String sql = context.getRawSql();
+                if (sql.startsWith("UPDATE invoices SET")) {
+                    try (var pragma = context.getConnection().createStatement().executeQuery("PRAGMA synchronous")) {
+                        seen.add(sql.substring(20, 40).trim() + " synchronous=" + pragma.getInt(1));
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        });
+        invoicer.tick(clock.instant().getEpochSecond());
+        collector.collect(clock.instant().getEpochSecond());
+        assertEquals(Invoice.PAID, onlyInvoice().status());
+        assertTrue(seen.stream().anyMatch(s -> s.startsWith("paying_at = :now") && s.endsWith("synchronous=2")), seen.toString());
+        assertTrue(seen.stream().filter(s -> !s.startsWith("paying_at = :now")).allMatch(s -> s.endsWith("synchronous=1")),
+                "FULL only where it is needed: " + seen);
+        assertEquals(1, (int) db.jdbi().withHandle(h -> h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one()),
+                "the pooled connection goes back to NORMAL");
+    }
 }
