@@ -42,6 +42,9 @@ import app.caravel.nostr.KeyPair;
 import app.caravel.nostr.RelayPool;
 import app.caravel.robot.DmSender;
 import app.caravel.robot.InboxRelays;
+import app.caravel.robot.MessageSweeper;
+import app.caravel.robot.MessagesHealthCheck;
+import app.caravel.robot.SweepMessagesJob;
 import app.caravel.robot.Notifier;
 import app.caravel.robot.ProfilePublisher;
 import app.caravel.robot.PublishProfileJob;
@@ -202,7 +205,13 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
             environment.healthChecks().register("robot", new RobotHealthCheck(r, relayPool));
             jobs.scheduler().scheduleRecurrently("robot-profile", "0 4 * * *", new PublishProfileJob());
             jobQueue.enqueue(new PublishProfileJob());
-        }, () -> jobs.scheduler().deleteRecurringJob("robot-profile"));
+            jobHandlers.register(MessageSweeper.class, new MessageSweeper(database, jobQueue, clock));
+            jobs.scheduler().scheduleRecurrently("sweep-messages", "*/10 * * * *", new SweepMessagesJob());
+        }, () -> {
+            jobs.scheduler().deleteRecurringJob("robot-profile");
+            jobs.scheduler().deleteRecurringJob("sweep-messages");
+        });
+        environment.healthChecks().register("messages", new MessagesHealthCheck(database, clock, robot.isPresent()));
         return new RobotNotifier(jobQueue, clock, robot.isPresent());
     }
 

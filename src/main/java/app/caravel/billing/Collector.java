@@ -10,6 +10,7 @@ import app.caravel.db.Tenant;
 import app.caravel.db.TenantDao;
 import app.caravel.nostr.NwcException;
 import app.caravel.nostr.NwcUri;
+import app.caravel.robot.DmSender;
 import app.caravel.robot.Messages;
 import app.caravel.robot.Notifier;
 import org.jdbi.v3.core.Handle;
@@ -46,6 +47,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Collector {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private static final long DAY = 86_400;
+    /** The dedupe key prefix of the DM that asks a tenant without a wallet to pay an invoice itself. */
+    public static final String BOLT11_KEY = "invoice_bolt11:";
 
     private final Database db;
     private final Optional<NwcUri> platform;
@@ -101,7 +104,7 @@ public final class Collector {
         }
         Tenant tenant = db.tenants().find(invoice.tenant()).orElseThrow();
         if (tenant.nwcUrl() == null) {
-            sendBolt11(invoice, now);
+            sendBolt11(invoice);
             return Step.WAITING;
         }
         NwcUri wallet = NwcUri.parse(tenant.nwcUrl());
@@ -198,18 +201,14 @@ public final class Collector {
         LOG.info("invoice {}: payment failed: {}", invoice.id(), reason);
     }
 
-    /** With no wallet to collect from, the tenant gets the BOLT11 by DM, once. */
-    private void sendBolt11(Invoice invoice, long now) {
-        if (invoice.sentAt() != null) {
-            return;
-        }
-        db.jdbi().useTransaction(handle -> {
-            handle.attach(InvoiceDao.class).markSent(invoice.id(), now);
-            activity(handle, invoice, "mark_invoice_sent", "pending", now);
-            notifier.notify(handle, invoice.tenant(), "invoice_created", Activity.INVOICE, invoice.id(),
-                    "invoice_bolt11:" + invoice.id(), Messages.invoiceCreated(invoice.periodStart(),
-                            invoice.periodEnd(), invoice.amount(), invoice.bolt11(), false));
-        });
+    /**
+     * With no wallet to collect from, the tenant gets the BOLT11 by DM, once (the message's unique key; the
+     * invoice's {@code sent_at} is set when a relay accepts it).
+     */
+    private void sendBolt11(Invoice invoice) {
+        db.jdbi().useTransaction(handle -> notifier.notify(handle, invoice.tenant(), DmSender.INVOICE_CREATED,
+                Activity.INVOICE, invoice.id(), BOLT11_KEY + invoice.id(), Messages.invoiceCreated(invoice.periodStart(),
+                        invoice.periodEnd(), invoice.amount(), invoice.bolt11(), false)));
     }
 
     /** Invoices unpaid past the grace period make their tenant's paid relays delinquent (once). */

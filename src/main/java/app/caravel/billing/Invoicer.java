@@ -11,6 +11,7 @@ import app.caravel.db.InvoiceItem;
 import app.caravel.db.Tenant;
 import app.caravel.nostr.NwcException;
 import app.caravel.nostr.NwcUri;
+import app.caravel.robot.DmSender;
 import app.caravel.robot.Messages;
 import app.caravel.robot.Notifier;
 import org.slf4j.Logger;
@@ -106,7 +107,7 @@ public final class Invoicer {
         Wallets.Bolt11 bolt11 = wallets.makeInvoice(platform.get(), total, description, now);
         boolean hasWallet = tenant.nwcUrl() != null;
         Invoice invoice = new Invoice(Ids.random(), tenant.pubkey(), period.start(), period.end(), total,
-                bolt11.invoice(), bolt11.paymentHash(), Invoice.PENDING, now, null, hasWallet ? null : now, null, null,
+                bolt11.invoice(), bolt11.paymentHash(), Invoice.PENDING, now, null, null, null, null,
                 null, null, null, bolt11.expiresAt());
         try {
             db.jdbi().useTransaction(handle -> {
@@ -117,8 +118,9 @@ public final class Invoicer {
                 handle.attach(ActivityDao.class).insert(new Activity(Ids.random(), tenant.pubkey(), now,
                         "create_invoice", Activity.INVOICE, invoice.id(),
                         "{\"amount\":" + total + ",\"period_start\":" + period.start() + ",\"status\":\"pending\"}"));
-                notifier.notify(handle, tenant.pubkey(), "invoice_created", Activity.INVOICE, invoice.id(),
-                        "invoice_created:" + invoice.id(),
+                // without a wallet this DM is the one that asks the tenant to pay: the collector's key, said once
+                notifier.notify(handle, tenant.pubkey(), DmSender.INVOICE_CREATED, Activity.INVOICE, invoice.id(),
+                        (hasWallet ? "invoice_created:" : Collector.BOLT11_KEY) + invoice.id(),
                         Messages.invoiceCreated(period.start(), period.end(), total, bolt11.invoice(), hasWallet));
             });
             LOG.info("invoice {} for {}: {} sats", invoice.id(), tenant.pubkey(), total);

@@ -85,6 +85,7 @@ public interface InvoiceDao {
     @SqlUpdate("UPDATE invoices SET attempted_at = :now, error = :error WHERE id = :id")
     int markAttempted(@Bind("id") String id, @Bind("now") long now, @Bind("error") String error);
 
-    @SqlUpdate("UPDATE invoices SET sent_at = :now WHERE id = :id")
+    /** The BOLT11 reached the tenant (a relay accepted the DM that carries it); the first delivery counts. */
+    @SqlUpdate("UPDATE invoices SET sent_at = :now WHERE id = :id AND sent_at IS NULL")
     int markSent(@Bind("id") String id, @Bind("now") long now);
 }

@@ -36,4 +36,11 @@ public interface MessageDao {
 
     @SqlUpdate("UPDATE messages SET attempts = attempts + 1, last_error = :error WHERE id = :id")
     int markAttemptFailed(@Bind("id") String id, @Bind("error") String error);
+
+    /** Pending messages created since {@code since}: what the sweep hands to the sender again. */
+    @SqlQuery("SELECT id FROM messages WHERE status = 'pending' AND created_at >= :since ORDER BY created_at, rowid")
+    List<String> pendingIdsSince(@Bind("since") long since);
+
+    @SqlQuery("SELECT count(*) FROM messages WHERE status = 'pending' AND created_at <= :before")
+    int countPendingBefore(@Bind("before") long before);
 }

@@ -2,6 +2,7 @@ package app.caravel.infra;
 
 import app.caravel.db.Database;
 import app.caravel.jobs.JobQueue;
+import app.caravel.jobs.PendingJobs;
 import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
@@ -9,11 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Heals long zooid outages: every relay that was never synced, changed since, failed its last sync or has
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public class RelayReconciler implements JobRequestHandler<ReconcileRelaysJob> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayReconciler.class);
-    private static final Pattern RELAY_ID = Pattern.compile("\"relayId\":\"([0-9a-f-]{36})\"");
     private final Database db;
     private final JobQueue jobs;
     private final Clock clock;
@@ -72,19 +69,7 @@ public class RelayReconciler implements JobRequestHandler<ReconcileRelaysJob> {
         return pendingSyncs().contains(relayId);
     }
 
-    /** The relays that have a sync job waiting or running, read in one pass over JobRunr's table. */
     private Set<String> pendingSyncs() {
-        List<String> jobsJson = db.jdbi().withHandle(h -> h.createQuery("SELECT jobAsJson FROM jobrunr_jobs "
-                        + "WHERE state IN ('AWAITING', 'SCHEDULED', 'ENQUEUED', 'PROCESSING') AND jobSignature LIKE :signature")
-                .bind("signature", RelaySyncHandler.class.getName() + "%")
-                .mapTo(String.class).list());
-        Set<String> relays = new HashSet<>();
-        for (String json : jobsJson) {
-            Matcher id = RELAY_ID.matcher(json);
-            if (id.find()) {
-                relays.add(id.group(1));
-            }
-        }
-        return relays;
+        return PendingJobs.ids(db.jdbi(), RelaySyncHandler.class, "relayId");
     }
 }

@@ -1,10 +1,17 @@
 package app.caravel.robot;
 
+import app.caravel.db.Activity;
+import app.caravel.db.ActivityDao;
 import app.caravel.db.Database;
+import app.caravel.db.Ids;
+import app.caravel.db.Invoice;
+import app.caravel.db.InvoiceDao;
+import app.caravel.db.MessageDao;
 import app.caravel.db.Message;
 import app.caravel.nostr.Event;
 import app.caravel.nostr.Nip17;
 import app.caravel.nostr.RelayPool;
+import org.jdbi.v3.core.Handle;
 import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 
@@ -19,6 +26,9 @@ import java.util.Map;
  * relay ignores, never a second message. Done when one relay answers {@code OK true}.
  */
 public class DmSender implements JobRequestHandler<SendDmJob> {
+    /** The message type that carries an invoice's BOLT11 to its tenant. */
+    public static final String INVOICE_CREATED = "invoice_created";
+
     private final Database db;
     private final RobotSettings robot;
     private final InboxRelays inboxes;
@@ -55,7 +65,22 @@ public class DmSender implements JobRequestHandler<SendDmJob> {
             db.messages().markAttemptFailed(message.id(), error.length() > 1000 ? error.substring(0, 1000) : error);
             throw new IllegalStateException(error);
         }
-        db.messages().markSent(message.id(), clock.instant().getEpochSecond(), String.join(",", accepted));
+        long now = clock.instant().getEpochSecond();
+        db.jdbi().useTransaction(handle -> {
+            handle.attach(MessageDao.class).markSent(message.id(), now, String.join(",", accepted));
+            if (Activity.INVOICE.equals(message.resourceType()) && INVOICE_CREATED.equals(message.messageType())) {
+                invoiceDelivered(handle, message.resourceId(), now);
+            }
+        });
+    }
+
+    /** An invoice is "sent" when a relay took the DM that carries its BOLT11, not when the DM was written. */
+    private static void invoiceDelivered(Handle handle, String invoiceId, long now) {
+        Invoice invoice = handle.attach(InvoiceDao.class).find(invoiceId).orElse(null);
+        if (invoice != null && handle.attach(InvoiceDao.class).markSent(invoiceId, now) == 1) {
+            handle.attach(ActivityDao.class).insert(new Activity(Ids.random(), invoice.tenant(), now, "mark_invoice_sent",
+                    Activity.INVOICE, invoiceId, "{\"amount\":" + invoice.amount() + ",\"status\":\"" + invoice.status() + "\"}"));
+        }
     }
 
     private Event storedWrap(Message message) {

@@ -320,9 +320,9 @@ class BillingTest {
         db.tenants().setNwcUrl(tenant.pubkey(), null);
         invoicer.tick(clock.instant().getEpochSecond());
         Invoice invoice = onlyInvoice();
-        assertTrue(invoice.sentAt() != null, "the invoice DM carries the BOLT11");
+        assertNull(invoice.sentAt(), "written, not yet delivered (the robot is off here): not sent");
         collector.collect(clock.instant().getEpochSecond());
-        assertEquals(List.of("invoice_created"), messages());
+        assertEquals(List.of("invoice_created"), messages(), "the invoice DM is the one that asks to pay: said once");
         ledger.settleOutOfBand(invoice.bolt11());
         collector.collect(clock.instant().getEpochSecond() + 3600);
         assertEquals(Invoice.PAID, onlyInvoice().status());

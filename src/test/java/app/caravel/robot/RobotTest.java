@@ -3,6 +3,8 @@ package app.caravel.robot;
 import app.caravel.db.Database;
 import app.caravel.db.Ids;
 import app.caravel.db.Message;
+import app.caravel.jobs.JobQueue;
+import app.caravel.jobs.PendingJobs;
 import app.caravel.nostr.Event;
 import app.caravel.nostr.KeyPair;
 import app.caravel.nostr.Nip17;
@@ -149,15 +151,21 @@ class RobotTest {
     void withEveryRelayDownTheJobFailsAndLaterSendsOnce() throws Exception {
         tenantPublishes(indexer, 10050, List.of(List.of("relay", inbox.url())));
         String id = message("patience");
-        sender.run(new SendDmJob(message("warm the cache")));
-        inbox.stop();
+        List<TestRelay> all = List.of(outbox, indexer, messaging, inbox);
+        for (TestRelay relay : all) { // the indexer, the fallback and the inbox: nowhere to look, nowhere to send
+            relay.stop();
+        }
         assertThrows(IllegalStateException.class, () -> sender.run(new SendDmJob(id)));
         Message failed = db.messages().find(id).orElseThrow();
         assertEquals(Message.PENDING, failed.status());
         assertEquals(1, failed.attempts());
         assertTrue(failed.lastError().startsWith("no relay accepted the DM"), failed.lastError());
+        assertTrue(all.stream().allMatch(r -> r.events(1059).isEmpty()));
 
-        inbox.restart();
+        for (TestRelay relay : all) {
+            relay.restart();
+        }
+        tenantPublishes(indexer, 10050, List.of(List.of("relay", inbox.url())));
         sender.run(new SendDmJob(id));
         sender.run(new SendDmJob(id));
         List<Event> wraps = inbox.events(1059).stream()
@@ -209,5 +217,51 @@ class RobotTest {
         pool.close();
         RobotHealthCheck down = new RobotHealthCheck(robot, new RelayPool(HttpClient.newHttpClient(), Duration.ofSeconds(1)));
         assertFalse(down.execute().isHealthy());
+    }
+
+    @Test
+    void theSweepHandsBackPendingMessagesWhoseRetriesRanOutButNotTooOldOnesNorOnesStillQueued() {
+        JobQueue jobs = test.jobQueue();
+        MessageSweeper sweeper = new MessageSweeper(db, jobs, clock);
+        String orphan = message("retries ran out");           // pending, no job left in JobRunr
+        String queued = message("still queued");
+        jobs.enqueue(new SendDmJob(queued));
+        Message old = new Message(Ids.random(), tenant.pubkey(), "relay_activated", "relay", "r3", "test:old", "stale",
+                Message.PENDING, null, null, null, 5, "no relay", NOW - MessageSweeper.MAX_AGE.toSeconds() - 1, null);
+        db.messages().insert(old);
+
+        assertEquals(1, sweeper.sweep());
+        assertEquals(java.util.Set.of(orphan, queued), PendingJobs.ids(db.jdbi(), DmSender.class, "messageId"));
+        assertEquals(0, sweeper.sweep(), "a second sweep piles nothing on the job it made");
+
+        assertFalse(new MessagesHealthCheck(db, clock, true).execute().isHealthy());
+        assertTrue(new MessagesHealthCheck(db, clock, true).execute().getMessage().startsWith("1 messages pending"),
+                "the old one is stuck; the fresh ones are not yet");
+        assertTrue(new MessagesHealthCheck(db, clock, false).execute().isHealthy(), "robot off: stored, reported");
+    }
+
+    @Test
+    void anInvoiceIsSentWhenARelayAcceptsTheDmThatCarriesItsBolt11() throws Exception {
+        tenantPublishes(indexer, 10050, List.of(List.of("relay", inbox.url())));
+        db.tenants().insert(new app.caravel.db.Tenant(tenant.pubkey(), null, null, NOW, NOW, "active"));
+        String invoiceId = Ids.random();
+        db.invoices().insert(new app.caravel.db.Invoice(invoiceId, tenant.pubkey(), NOW - 2_592_000, NOW, 10_000,
+                "lnbc100u1x", "hh", "pending", NOW, null, null, null, null, null, null, null, NOW + 2_592_000));
+        Message dm = new Message(Ids.random(), tenant.pubkey(), DmSender.INVOICE_CREATED, "invoice", invoiceId,
+                "invoice_bolt11:" + invoiceId, "pay lnbc100u1x", Message.PENDING, null, null, null, 0, null, NOW, null);
+        db.messages().insert(dm);
+        assertEquals(null, db.invoices().find(invoiceId).orElseThrow().sentAt(), "written is not sent");
+
+        inbox.stop();
+        messaging.stop();
+        assertThrows(IllegalStateException.class, () -> sender.run(new SendDmJob(dm.id())));
+        assertEquals(null, db.invoices().find(invoiceId).orElseThrow().sentAt(), "no relay took it: not sent");
+
+        clock.advance(Duration.ofMinutes(5));
+        inbox.restart();
+        sender.run(new SendDmJob(dm.id()));
+        assertEquals(NOW + 300, db.invoices().find(invoiceId).orElseThrow().sentAt());
+        assertEquals(List.of("mark_invoice_sent"), db.activity().forResource("invoice", invoiceId).stream()
+                .map(app.caravel.db.Activity::activityType).toList());
     }
 }
