@@ -39,6 +39,7 @@ import app.caravel.infra.ZooidHealthCheck;
 import app.caravel.infra.ZooidRelaySync;
 import app.caravel.infra.ZooidSettings;
 import app.caravel.nostr.KeyPair;
+import app.caravel.nostr.RelayAddressPolicy;
 import app.caravel.nostr.RelayPool;
 import app.caravel.robot.DmSender;
 import app.caravel.robot.InboxRelays;
@@ -80,6 +81,8 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +90,8 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -162,8 +167,9 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 dashboardCredentials.password()));
         environment.lifecycle().manage(jobs);
         jobQueue = new JobQueue(jobDataSource, jobs.scheduler());
+        RelayAddressPolicy relayPolicy = relayPolicy(config, environment);
         relayPool = new RelayPool(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), RelayPool.Limits.DEFAULT, relayPolicy);
         environment.lifecycle().manage(new Managed() {
             @Override
             public void stop() {
@@ -174,7 +180,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         registerInfra(config, environment, notifier);
         Collector collector = registerBilling(config, environment, notifier);
 
-        registerApi(config, environment, collector);
+        registerApi(config, environment, collector, relayPolicy);
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
         environment.healthChecks().register("jobrunr", new JobServerHealthCheck(jobs.server()));
@@ -185,10 +191,32 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
             }
         }
 
+        PlainHealthCheck.wrapAll(environment.healthChecks());
         logStartup(config, applied, dashboardCredentials);
     }
 
-    /** zooid sync when configured; the reconcile sweep and the resync task either way. */
+    /**
+     * Operator-configured relays are trusted; a tenant's relay URLs may not reach private addresses (unless
+     * ALLOW_PRIVATE_RELAYS) nor, ever, this process's own ports, learnt once its connectors are bound.
+     */
+    private static RelayAddressPolicy relayPolicy(CaravelConfiguration config, Environment environment) {
+        Set<String> trusted = new HashSet<>();
+        trusted.addAll(config.robotOutboxRelays());
+        trusted.addAll(config.robotIndexerRelays());
+        trusted.addAll(config.robotMessagingRelays());
+        config.nwcUrl().ifPresent(platform -> trusted.addAll(platform.relays()));
+        RelayAddressPolicy policy = new RelayAddressPolicy(trusted, config.allowPrivateRelays());
+        List.of(config.port(), config.adminPort(), config.dashboardPort()).forEach(policy::addOwnPort);
+        environment.lifecycle().addServerLifecycleListener(server -> {
+            for (Connector connector : server.getConnectors()) {
+                if (connector instanceof ServerConnector bound) {
+                    policy.addOwnPort(bound.getLocalPort());
+                }
+            }
+        });
+        return policy;
+    }
+
     /** The robot when ROBOT_* are set: DMs and its profile; without it messages are stored, not sent. */
     private Notifier registerRobot(CaravelConfiguration config, Environment environment) {
         Optional<RobotSettings> robot = config.robotSecret().filter(secret -> !config.robotOutboxRelays().isEmpty()
@@ -259,7 +287,8 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         return collector;
     }
 
-    private void registerApi(CaravelConfiguration config, Environment environment, Collector collector) {
+    private void registerApi(CaravelConfiguration config, Environment environment, Collector collector,
+                             RelayAddressPolicy relayPolicy) {
         ObjectMapper mapper = environment.getObjectMapper();
         // strict bodies: unknown fields, trailing garbage and type coercions are all 400s
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
@@ -282,7 +311,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         jersey.register(new ErrorMappers.Json());
         jersey.register(new ErrorMappers.Unexpected());
         jersey.register(new IdentityResource(access));
-        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock)));
+        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock), relayPolicy));
         jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock,
                 Duration.ofDays(config.billingGraceDays())),
                 config.relayDomain()));
@@ -298,7 +327,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 api.setPort(config.port());
             }
             if (server.getAdminConnectors().get(0) instanceof HttpConnectorFactory admin) {
-                admin.setBindHost(config.host());
+                admin.setBindHost(config.adminHost());
                 admin.setPort(config.adminPort());
             }
         }
@@ -306,7 +335,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
 
     private static void logStartup(CaravelConfiguration config, int applied, DashboardCredentials dashboard) {
         LOG.info("database: {} ({} migration change sets applied now)", config.databasePath(), applied);
-        LOG.info("api: http://{}:{}  admin: http://{}:{}/healthcheck", config.host(), config.port(), config.host(),
+        LOG.info("api: http://{}:{}  admin: http://{}:{}/healthcheck", config.host(), config.port(), config.adminHost(),
                 config.adminPort());
         LOG.info("admins: {}", config.admins().isEmpty() ? "none (ADMINS not set)" : config.admins().size());
         LOG.info("relay domain: {}", config.relayDomain().isEmpty() ? "none (RELAY_DOMAIN not set)" : config.relayDomain());

@@ -24,6 +24,8 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("host") private String host = "127.0.0.1";
     @JsonProperty("port") private String port = "3000";
     @JsonProperty("admin_port") private String adminPort = "8081";
+    @JsonProperty("admin_host") private String adminHost = "127.0.0.1";
+    @JsonProperty("allow_private_relays") private String allowPrivateRelays = "false";
     @JsonProperty("admins") private String admins;
     @JsonProperty("allow_origins") private String allowOrigins;
     @JsonProperty("trust_forwarded_headers") private String trustForwardedHeaders;
@@ -74,6 +76,7 @@ public class CaravelConfiguration extends Configuration {
         jobPollSeconds();
         billingGraceDays();
         billingAllowAt();
+        allowPrivateRelays();
         databasePoolSize();
         resyncAfterHours();
     }
@@ -103,6 +106,21 @@ public class CaravelConfiguration extends Configuration {
     @JsonIgnore
     public int adminPort() {
         return ConfigValues.integer("ADMIN_PORT", adminPort, 0, 65535, 8081);
+    }
+
+    /** Where the admin port (tasks, health details, metrics) listens: loopback unless the operator says otherwise. */
+    @JsonIgnore
+    public String adminHost() {
+        return ConfigValues.optional(adminHost).orElse("127.0.0.1");
+    }
+
+    /**
+     * Whether tenant-supplied relay URLs (NWC URIs, relay lists) may point at loopback, private or link-local
+     * addresses: off in production, on for local development and the tests' loopback doubles.
+     */
+    @JsonIgnore
+    public boolean allowPrivateRelays() {
+        return ConfigValues.bool("ALLOW_PRIVATE_RELAYS", allowPrivateRelays, false);
     }
 
     @JsonIgnore

@@ -34,7 +34,7 @@ class ApplicationTest {
     private static final int DASHBOARD_PORT = Ports.free();
 
     static final DropwizardAppExtension<CaravelConfiguration> APP = new DropwizardAppExtension<>(
-            CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
+            CaravelApplication.class, app.caravel.support.TestApps.configPath(),
             ConfigOverride.config("database_url", "sqlite://" + DIR.resolve("app.db")),
             ConfigOverride.config("port", "0"),
             ConfigOverride.config("admin_port", "0"),

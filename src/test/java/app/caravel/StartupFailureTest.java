@@ -19,7 +19,7 @@ class StartupFailureTest {
     @Test
     void aMalformedKeyStopsStartUpNamingTheVariableAndTouchesNothing() {
         DropwizardTestSupport<CaravelConfiguration> support = new DropwizardTestSupport<>(CaravelApplication.class,
-                Path.of("config.yml").toAbsolutePath().toString(),
+                app.caravel.support.TestApps.configPath(),
                 ConfigOverride.config("database_url", "sqlite://" + dir.resolve("never.db")),
                 ConfigOverride.config("port", "0"),
                 ConfigOverride.config("admin_port", "0"),

@@ -1,6 +1,7 @@
 package app.caravel.api;
 
 import app.caravel.db.Database;
+import app.caravel.nostr.RelayAddressPolicy;
 import app.caravel.db.Tenant;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.PermitAll;
@@ -23,11 +24,13 @@ public class TenantResource {
     private final Database db;
     private final Access access;
     private final TenantService tenants;
+    private final RelayAddressPolicy relays;
 
-    public TenantResource(Database db, Access access, TenantService tenants) {
+    public TenantResource(Database db, Access access, TenantService tenants, RelayAddressPolicy relays) {
         this.db = db;
         this.access = access;
         this.tenants = tenants;
+        this.relays = relays;
     }
 
     @GET
@@ -40,7 +43,7 @@ public class TenantResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Auth Caller caller, Requests.CreateTenant body) {
-        String nwcUrl = body == null || body.nwcUrl() == null ? null : Validation.nwcUrl(body.nwcUrl());
+        String nwcUrl = body == null || body.nwcUrl() == null ? null : Validation.nwcUrl(body.nwcUrl(), relays);
         TenantService.Created created = tenants.create(caller.pubkey(), nwcUrl);
         return Response.status(created.isNew() ? 201 : 200).entity(Views.TenantView.of(created.tenant())).build();
     }
@@ -60,7 +63,7 @@ public class TenantResource {
         if (body == null) {
             throw ApiException.badRequest("body required: {\"nwc_url\": \"nostr+walletconnect://…\"} or null to clear");
         }
-        String nwcUrl = body.nwcUrl() == null || body.nwcUrl().isEmpty() ? null : Validation.nwcUrl(body.nwcUrl());
+        String nwcUrl = body.nwcUrl() == null || body.nwcUrl().isEmpty() ? null : Validation.nwcUrl(body.nwcUrl(), relays);
         return Views.TenantView.of(tenants.setWallet(pubkey, nwcUrl));
     }
 

@@ -4,6 +4,7 @@ import app.caravel.billing.Plan;
 import app.caravel.billing.Plans;
 import app.caravel.nostr.Hex;
 import app.caravel.nostr.NwcUri;
+import app.caravel.nostr.RelayAddressPolicy;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -105,14 +106,20 @@ public final class Validation {
     }
 
     /** A wallet connection URI; the reason is given, the value is never echoed (it holds a secret). */
-    public static String nwcUrl(String value) {
+    public static String nwcUrl(String value, RelayAddressPolicy relays) {
         if (value.length() > MAX_URL) {
             throw ApiException.unprocessable("nwc_url is too long");
         }
+        NwcUri uri;
         try {
-            NwcUri.parse(value);
+            uri = NwcUri.parse(value);
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("nwc_url is not a valid NWC URL: " + e.getMessage());
+        }
+        for (String relay : uri.relays()) {
+            relays.refusalWithoutLookup(relay).ifPresent(reason -> {
+                throw ApiException.unprocessable("nwc_url is refused: " + reason);
+            });
         }
         return value;
     }

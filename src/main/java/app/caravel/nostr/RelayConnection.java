@@ -66,6 +66,11 @@ public final class RelayConnection implements AutoCloseable {
         return ws != null && !closed.isDone() && !ws.isOutputClosed() && !ws.isInputClosed();
     }
 
+    /** Nothing in flight: no open subscription, no publish waiting for its OK. */
+    public boolean isIdle() {
+        return subscriptions.isEmpty() && pendingOks.isEmpty();
+    }
+
     public String lastNotice() {
         return lastNotice;
     }

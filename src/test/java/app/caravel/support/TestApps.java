@@ -10,24 +10,36 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The real application from config.yml on a fresh temp SQLite file, on a known free port. */
+/**
+ * The real application from config.yml on a fresh temp SQLite file, on a known free port. The configuration
+ * is config.yml's defaults plus what the test sets: a variable in the developer's shell (ZOOID_API_URL,
+ * NWC_URL, ROBOT_*) never reaches a test app. Tenant relay URLs may be on loopback, where the doubles run.
+ */
 public final class TestApps {
     private TestApps() {
     }
 
     public static DropwizardAppExtension<CaravelConfiguration> app(int port, Map<String, String> overrides) {
-        return new DropwizardAppExtension<>(CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
-                overrides(port, overrides));
+        return new DropwizardAppExtension<>(CaravelApplication.class, configPath(), overrides(port, overrides));
     }
 
     /** The same app for a program that starts and stops it itself (the benchmarks). */
     public static DropwizardTestSupport<CaravelConfiguration> support(int port, Map<String, String> overrides) {
-        return new DropwizardTestSupport<>(CaravelApplication.class, Path.of("config.yml").toAbsolutePath().toString(),
-                overrides(port, overrides));
+        return new DropwizardTestSupport<>(CaravelApplication.class, configPath(), overrides(port, overrides));
+    }
+
+    /** config.yml rendered with its defaults only, in a temp file. */
+    public static String configPath() {
+        try {
+            Path file = Files.createTempFile("caravel-test-config", ".yml");
+            Files.writeString(file, TestConfigs.render(Map.of()));
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ConfigOverride[] overrides(int port, Map<String, String> overrides) {
@@ -37,13 +49,16 @@ public final class TestApps {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<ConfigOverride> all = new ArrayList<>(List.of(
-                ConfigOverride.config("database_url", "sqlite://" + dir.resolve("caravel.db")),
-                ConfigOverride.config("host", "127.0.0.1"),
-                ConfigOverride.config("port", String.valueOf(port)),
-                ConfigOverride.config("admin_port", "0"),
-                ConfigOverride.config("dashboard_port", "0")));
-        overrides.forEach((key, value) -> all.add(ConfigOverride.config(key, value)));
-        return all.toArray(ConfigOverride[]::new);
+        // one override per key: two for the same key leave a system property behind for the next app
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("database_url", "sqlite://" + dir.resolve("caravel.db"));
+        all.put("host", "127.0.0.1");
+        all.put("port", String.valueOf(port));
+        all.put("admin_port", "0");
+        all.put("dashboard_port", "0");
+        all.put("allow_private_relays", "true");
+        all.putAll(overrides);
+        return all.entrySet().stream().map(e -> ConfigOverride.config(e.getKey(), e.getValue()))
+                .toArray(ConfigOverride[]::new);
     }
 }

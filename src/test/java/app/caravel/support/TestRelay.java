@@ -32,6 +32,7 @@ public final class TestRelay implements AutoCloseable {
     private final List<Event> stored = new CopyOnWriteArrayList<>();
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger eventsReceived = new AtomicInteger();
+    private final AtomicInteger connectionsOpened = new AtomicInteger();
     private volatile Function<Event, String> rejection = e -> null;
     private volatile boolean silent;
     private volatile String closeSubscriptionsWith;
@@ -81,6 +82,11 @@ public final class TestRelay implements AutoCloseable {
 
     public List<Event> events(int kind) {
         return stored.stream().filter(e -> e.kind() == kind).toList();
+    }
+
+    /** Websockets ever opened to this relay. */
+    public int connectionsOpened() {
+        return connectionsOpened.get();
     }
 
     public int eventsReceived() {
@@ -143,6 +149,7 @@ public final class TestRelay implements AutoCloseable {
         public void onWebSocketOpen(Session session) {
             super.onWebSocketOpen(session);
             connections.add(this);
+            connectionsOpened.incrementAndGet();
         }
 
         @Override
