@@ -13,6 +13,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DaoTest {
@@ -97,13 +99,13 @@ class DaoTest {
         db.tenants().insert(tenant(BOB));
         db.relays().insert(relay("a1b2c3d4-0000-0000-0000-000000000001", ALICE, "taken"));
         Relay copy = relay("b1b2c3d4-0000-0000-0000-000000000002", BOB, "taken");
-        assertThrows(UnableToExecuteStatementException.class, () -> db.relays().insert(copy));
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "relays.subdomain", () -> db.relays().insert(copy));
         assertEquals(1, db.relays().list().size());
     }
 
     @Test
     void orphanRelayIsRefused() {
-        assertThrows(UnableToExecuteStatementException.class,
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY",
                 () -> db.relays().insert(relay("a1b2c3d4-0000-0000-0000-000000000001", BOB, "orphan")));
         assertTrue(db.relays().list().isEmpty());
     }
@@ -119,7 +121,7 @@ class DaoTest {
         db.activity().insert(other);
         assertEquals(List.of(first, second), db.activity().forResource("relay", "r1"));
         assertEquals(List.of(other, first, second), db.activity().forTenant(ALICE));
-        assertThrows(UnableToExecuteStatementException.class, () -> db.activity().insert(
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", () -> db.activity().insert(
                 new Activity(Ids.random(), BOB, 1, "create_tenant", "tenant", BOB, "{}")));
     }
 
@@ -139,7 +141,8 @@ class DaoTest {
 
         Invoice samePeriod = new Invoice(Ids.random(), ALICE, 1000, 2000, 7000, null, null, Invoice.PENDING, 2002,
                 null, null, null, null, null, null, null, null);
-        assertThrows(UnableToExecuteStatementException.class, () -> db.invoices().insert(samePeriod));
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "invoices.tenant, invoices.period_start",
+                () -> db.invoices().insert(samePeriod));
         assertEquals(1, db.invoices().listByTenant(ALICE).size());
 
         assertEquals(1, db.invoices().markAttempted(invoice.id(), 2100, "PAYMENT_FAILED: no route"));
@@ -155,7 +158,15 @@ class DaoTest {
 
     @Test
     void itemsNeedAnExistingInvoiceAndRelay() {
-        assertThrows(UnableToExecuteStatementException.class, () -> db.invoices().insertItem(
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", () -> db.invoices().insertItem(
                 new InvoiceItem("missing", "missing", "basic", 1, 1)));
+    }
+
+    /** Refused by the named constraint, not by any SQL error that happens to occur. */
+    private static void assertRefusedBy(SQLiteErrorCode code, String constraint, org.junit.jupiter.api.function.Executable write) {
+        UnableToExecuteStatementException e = assertThrows(UnableToExecuteStatementException.class, write);
+        SQLiteException cause = (SQLiteException) e.getCause();
+        assertEquals(code, cause.getResultCode(), cause.getMessage());
+        assertTrue(cause.getMessage().contains(constraint), cause.getMessage());
     }
 }
