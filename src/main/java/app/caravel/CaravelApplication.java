@@ -3,11 +3,14 @@ package app.caravel;
 import app.caravel.api.Access;
 import app.caravel.api.Caller;
 import app.caravel.api.CorsFilter;
-import app.caravel.api.ErrorMappers;
+import app.caravel.api.EnvelopeFilter;
+import app.caravel.api.ErrorMapper;
+import app.caravel.api.JsonErrorHandler;
 import app.caravel.api.IdentityResource;
 import app.caravel.api.InvoiceResource;
 import app.caravel.api.Nip98AuthFilter;
 import app.caravel.api.OpenApiResource;
+import app.caravel.api.PlanResource;
 import app.caravel.api.RelayResource;
 import app.caravel.api.RelayService;
 import app.caravel.api.ReplayCache;
@@ -300,23 +303,28 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
 
         Access access = new Access(database);
-        Nip98AuthFilter auth = new Nip98AuthFilter(new Nip98(clock, NIP98_WINDOW_SECONDS),
-                new RequestUrl(config.host(), config.port(), config.trustForwardedHeaders()),
+        Nip98AuthFilter auth = new Nip98AuthFilter(new Nip98(clock, NIP98_WINDOW_SECONDS, config.nip98SessionSeconds()),
+                new RequestUrl(config.publicUrl()),
                 new ReplayCache(clock, NIP98_WINDOW_SECONDS), Set.copyOf(config.admins()));
         JerseyEnvironment jersey = environment.jersey();
         jersey.register(new CorsFilter(config.allowOrigins()));
         jersey.register(new AuthDynamicFeature(auth));
         jersey.register(new AuthValueFactoryProvider.Binder<>(Caller.class));
-        jersey.register(new ErrorMappers.WebApplication());
-        jersey.register(new ErrorMappers.Json());
-        jersey.register(new ErrorMappers.Unexpected());
+        jersey.register(new ErrorMapper());
+        jersey.register(new EnvelopeFilter());
+        // Jetty's own answers (bad URIs, unknown methods, oversized headers) in the same envelope
+        JsonErrorHandler jettyErrors = new JsonErrorHandler();
+        environment.getApplicationContext().setErrorHandler(jettyErrors);
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
         jersey.register(new IdentityResource(access));
-        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock), relayPolicy));
+        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock), relayPolicy,
+                config.relayDomain()));
+        jersey.register(new PlanResource());
         jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock,
                 Duration.ofDays(config.billingGraceDays())),
                 config.relayDomain()));
         jersey.register(new InvoiceResource(database, access, collector, clock));
-        jersey.register(new OpenApiResource());
+        jersey.register(new OpenApiResource(config.publicUrl()));
     }
 
     /** HOST, PORT and ADMIN_PORT are typed settings; the connectors follow them so there is one source. */
@@ -335,8 +343,11 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
 
     private static void logStartup(CaravelConfiguration config, int applied, DashboardCredentials dashboard) {
         LOG.info("database: {} ({} migration change sets applied now)", config.databasePath(), applied);
-        LOG.info("api: http://{}:{}  admin: http://{}:{}/healthcheck", config.host(), config.port(), config.adminHost(),
-                config.adminPort());
+        LOG.info("api: http://{}:{} (clients sign for PUBLIC_URL {})  admin: http://{}:{}/healthcheck", config.host(),
+                config.port(), config.publicUrl(), config.adminHost(), config.adminPort());
+        LOG.info("nip-98 session tokens: {}", config.nip98SessionSeconds() == 0
+                ? "off (NIP98_SESSION_SECONDS=0): every request signed on its own"
+                : "on, reusable for " + config.nip98SessionSeconds() + " s (a bearer token for that long)");
         LOG.info("admins: {}", config.admins().isEmpty() ? "none (ADMINS not set)" : config.admins().size());
         LOG.info("relay domain: {}", config.relayDomain().isEmpty() ? "none (RELAY_DOMAIN not set)" : config.relayDomain());
         for (Feature feature : Feature.of(config)) {

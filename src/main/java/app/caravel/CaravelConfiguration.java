@@ -28,7 +28,8 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("allow_private_relays") private String allowPrivateRelays = "false";
     @JsonProperty("admins") private String admins;
     @JsonProperty("allow_origins") private String allowOrigins;
-    @JsonProperty("trust_forwarded_headers") private String trustForwardedHeaders;
+    @JsonProperty("public_url") private String publicUrl;
+    @JsonProperty("nip98_session_seconds") private String nip98SessionSeconds = "0";
     @JsonProperty("zooid_api_url") private String zooidApiUrl;
     @JsonProperty("zooid_api_secret") private String zooidApiSecret;
     @JsonProperty("relay_domain") private String relayDomain;
@@ -62,7 +63,8 @@ public class CaravelConfiguration extends Configuration {
         adminPort();
         admins();
         allowOrigins();
-        trustForwardedHeaders();
+        publicUrl();
+        nip98SessionSeconds();
         zooidApiUrl();
         zooidApiSecret();
         livekitUrl();
@@ -133,10 +135,19 @@ public class CaravelConfiguration extends Configuration {
         return ConfigValues.items(allowOrigins);
     }
 
-    /** Opt-in: behind a reverse proxy, NIP-98 `u` tags are checked against X-Forwarded-Proto/Host. */
+    /**
+     * The base URL clients reach the API at (behind a proxy, the proxy's); the one source of the URL a NIP-98
+     * {@code u} tag must name. Defaults to http://HOST:PORT.
+     */
     @JsonIgnore
-    public boolean trustForwardedHeaders() {
-        return ConfigValues.bool("TRUST_FORWARDED_HEADERS", trustForwardedHeaders, false);
+    public String publicUrl() {
+        return ConfigValues.httpUrl("PUBLIC_URL", publicUrl).orElseGet(() -> "http://" + host() + ":" + port());
+    }
+
+    /** How long a session-style NIP-98 token is accepted (SPEC §4.1); 0 = session tokens off. */
+    @JsonIgnore
+    public int nip98SessionSeconds() {
+        return ConfigValues.integer("NIP98_SESSION_SECONDS", nip98SessionSeconds, 0, 86_400, 0);
     }
 
     @JsonIgnore

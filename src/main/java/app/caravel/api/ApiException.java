@@ -4,26 +4,30 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.util.Map;
-
-/** An answer of the form {@code {"error": "..."}} with its status; thrown anywhere in a request. */
+/** An error answer, {@code {"error": "...", "code": "<slug>"}} with the code's status; thrown anywhere in a request. */
 public class ApiException extends WebApplicationException {
+    private final ErrorCode code;
 
-    public ApiException(int status, String message) {
-        super(message, Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", message)).build());
+    public ApiException(ErrorCode code, String message) {
+        super(message, Response.status(code.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new Envelope.Error(code, message)).build());
+        this.code = code;
+    }
+
+    public ErrorCode code() {
+        return code;
     }
 
     public static ApiException badRequest(String message) {
-        return new ApiException(400, message);
+        return new ApiException(ErrorCode.BAD_REQUEST, message);
     }
 
     public static ApiException unauthorized(String message) {
-        return new ApiException(401, message);
+        return new ApiException(ErrorCode.UNAUTHORIZED, message);
     }
 
     public static ApiException forbidden(String message) {
-        return new ApiException(403, message);
+        return new ApiException(ErrorCode.FORBIDDEN, message);
     }
 
     /** A signed caller that has not become a tenant, on a tenant-only route. */
@@ -32,14 +36,11 @@ public class ApiException extends WebApplicationException {
     }
 
     public static ApiException notFound(String message) {
-        return new ApiException(404, message);
+        return new ApiException(ErrorCode.NOT_FOUND, message);
     }
 
-    public static ApiException conflict(String message) {
-        return new ApiException(409, message);
-    }
-
-    public static ApiException unprocessable(String message) {
-        return new ApiException(422, message);
+    /** 422 invalid-field naming the field. */
+    public static ApiException invalidField(String field, String message) {
+        return new ApiException(ErrorCode.INVALID_FIELD, field + ": " + message);
     }
 }

@@ -47,9 +47,9 @@ public class InvoiceResource {
         Validation.uuid(id, "invoice id");
         Invoice invoice = db.invoices().find(id).orElseThrow(() -> ApiException.notFound("invoice not found"));
         switch (collector.close(id, clock.instant().getEpochSecond())) {
-            case NOT_PENDING -> throw ApiException.conflict("invoice is " + invoice.status()
+            case NOT_PENDING -> throw new ApiException(ErrorCode.INVOICE_NOT_PENDING, "invoice is " + invoice.status()
                     + ", only a pending invoice can be closed");
-            case PAYMENT_IN_FLIGHT -> throw ApiException.conflict("a payment of this invoice is in flight: "
+            case PAYMENT_IN_FLIGHT -> throw new ApiException(ErrorCode.PAYMENT_IN_FLIGHT, "a payment of this invoice is in flight: "
                     + "it can be closed once the tenant's wallet has told its outcome");
             case CLOSED -> { }
         }

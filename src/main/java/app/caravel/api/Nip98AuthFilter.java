@@ -15,9 +15,10 @@ import java.security.Principal;
 import java.util.Set;
 
 /**
- * The one place requests are authenticated. It caps the body (413), checks the NIP-98 header against the
- * absolute URL, method and raw body (401 naming the rule that failed), refuses a replayed signature on a
- * state-changing request, then puts the {@link Caller} on the security context for the resources.
+ * The one place requests are authenticated. It caps the body (413), checks the NIP-98 header (either form,
+ * {@link Nip98}) against PUBLIC_URL, the path, method and raw body (401 naming the rule that failed), refuses a
+ * replayed per-request signature on a state-changing request, then puts the {@link Caller} on the security
+ * context for the resources.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class Nip98AuthFilter implements ContainerRequestFilter {
@@ -41,12 +42,13 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         byte[] body = readBody(request);
         Nip98.Auth auth;
         try {
-            auth = nip98.verify(request.getHeaderString(HttpHeaders.AUTHORIZATION), requestUrl.of(request),
-                    request.getMethod(), body);
+            auth = nip98.verify(request.getHeaderString(HttpHeaders.AUTHORIZATION), requestUrl.base(),
+                    requestUrl.of(request), request.getMethod(), body);
         } catch (Nip98.Failure failure) {
             throw ApiException.unauthorized(failure.getMessage());
         }
-        if (STATE_CHANGING.contains(request.getMethod())
+        // a session token is reused by design; a per-request one is good for one state change
+        if (!auth.session() && STATE_CHANGING.contains(request.getMethod())
                 && !replays.firstUse(auth.event().sig(), auth.event().createdAt())) {
             throw ApiException.unauthorized("auth event already used: sign each request anew");
         }
@@ -81,7 +83,7 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > MAX_BODY) {
-                    throw new ApiException(413, "request body over " + MAX_BODY + " bytes");
+                    throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY + " bytes");
                 }
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("bad Content-Length");
@@ -93,7 +95,7 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         try (InputStream in = request.getEntityStream()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
-                throw new ApiException(413, "request body over " + MAX_BODY + " bytes");
+                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY + " bytes");
             }
             request.setEntityStream(new ByteArrayInputStream(body));
             return body;

@@ -14,6 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.List;
 
@@ -49,16 +51,19 @@ public class RelayResource {
     /** Creates a relay in status `new` and enqueues its provisioning; an admin may create for a tenant. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@Auth Caller caller, Requests.CreateRelay body) {
+    public Response create(@Auth Caller caller, Requests.RelayBody body) {
         if (body == null) {
             throw ApiException.badRequest("body required");
         }
+        refuseChosenByServer("id", body.id());
+        refuseChosenByServer("schema", body.schema());
+        refuseChosenByServer("host", body.host());
         String tenant;
         if (body.tenant() != null && !body.tenant().equals(caller.pubkey())) {
             access.requireAdmin(caller);
             tenant = Validation.pubkey(body.tenant(), "tenant");
             if (db.tenants().find(tenant).isEmpty()) {
-                throw ApiException.unprocessable("tenant " + tenant + " does not exist");
+                throw ApiException.invalidField("tenant", tenant + " is not a tenant");
             }
         } else {
             tenant = access.requireTenant(caller).pubkey();
@@ -75,12 +80,31 @@ public class RelayResource {
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Views.RelayView update(@Auth Caller caller, @PathParam("id") String id, Requests.UpdateRelay body) {
+    public Views.RelayView update(@Auth Caller caller, @PathParam("id") String id, Requests.RelayBody body) {
         Relay relay = owned(caller, id);
         if (body == null) {
             throw ApiException.badRequest("body required");
         }
+        requireUnchanged("id", body.id(), relay.id());
+        requireUnchanged("tenant", body.tenant() == null ? null : TextNode.valueOf(body.tenant()), relay.tenant());
+        requireUnchanged("subdomain", body.subdomain() == null ? null : TextNode.valueOf(body.subdomain()),
+                relay.subdomain());
+        requireUnchanged("schema", body.schema(), relay.schema());
+        requireUnchanged("host", body.host(), Views.RelayView.host(relay, relayDomain));
         return view(relays.update(relay, body));
+    }
+
+    /** A field that names the relay may be sent back as read, never changed. */
+    private static void requireUnchanged(String field, JsonNode sent, String current) {
+        if (sent != null && !(sent.isTextual() && sent.asText().equals(current))) {
+            throw ApiException.invalidField(field, "is read-only and must be '" + current + "' as read");
+        }
+    }
+
+    private static void refuseChosenByServer(String field, JsonNode sent) {
+        if (sent != null && !sent.isNull()) {
+            throw ApiException.invalidField(field, "is read-only: the server chooses it");
+        }
     }
 
     @POST

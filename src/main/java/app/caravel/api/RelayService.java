@@ -36,24 +36,24 @@ public final class RelayService {
         this.grace = grace;
     }
 
-    public Relay create(String tenant, Requests.CreateRelay body) {
+    public Relay create(String tenant, Requests.RelayBody body) {
         String subdomain = Validation.subdomain(body.subdomain());
         Plan plan = Validation.plan(body.plan());
-        boolean blossom = orElse(body.blossom(), false);
-        boolean livekit = orElse(body.livekit(), false);
+        boolean blossom = orElse(body.blossomEnabled(), false);
+        boolean livekit = orElse(body.livekitEnabled(), false);
         Validation.features(plan, blossom, livekit);
         String id = UUID.randomUUID().toString();
         long now = clock.instant().getEpochSecond();
-        Relay relay = new Relay(id, tenant, subdomain, schemaFor(subdomain, id), Validation.name(body.name()),
-                Validation.iconUrl(body.icon()), Validation.description(body.description()), plan.id(), Relay.NEW,
-                null, null, KeyPair.generate().secretHex(), orElse(body.publicJoin(), false),
-                orElse(body.stripSignatures(), false), orElse(body.groups(), true), orElse(body.management(), true),
-                blossom, livekit, orElse(body.push(), false), now, now);
+        Relay relay = new Relay(id, tenant, subdomain, schemaFor(subdomain, id), Validation.name(body.infoName()),
+                Validation.iconUrl(body.infoIcon()), Validation.description(body.infoDescription()), plan.id(),
+                Relay.NEW, null, null, KeyPair.generate().secretHex(), orElse(body.policyPublicJoin(), false),
+                orElse(body.policyStripSignatures(), false), orElse(body.groupsEnabled(), true),
+                orElse(body.managementEnabled(), true), blossom, livekit, orElse(body.pushEnabled(), false), now, now);
         try {
             return jdbi.inTransaction(handle -> {
                 RelayDao relays = handle.attach(RelayDao.class);
                 if (relays.findBySubdomain(subdomain).isPresent()) {
-                    throw ApiException.conflict("subdomain '" + subdomain + "' is taken");
+                    throw new ApiException(ErrorCode.DUPLICATE_SUBDOMAIN, "subdomain '" + subdomain + "' is taken");
                 }
                 refuseWhileOverdue(handle, relay, now);
                 relays.insert(relay);
@@ -61,7 +61,7 @@ public final class RelayService {
             });
         } catch (RuntimeException e) {
             if (Conflicts.isUniqueViolation(e)) {
-                throw ApiException.conflict("subdomain '" + subdomain + "' is taken");
+                throw new ApiException(ErrorCode.DUPLICATE_SUBDOMAIN, "subdomain '" + subdomain + "' is taken");
             }
             throw e;
         }
@@ -71,20 +71,21 @@ public final class RelayService {
      * Applies the fields present. A plan change switches off features the new plan lacks unless the body
      * asks for them, in which case it is refused (422).
      */
-    public Relay update(Relay current, Requests.UpdateRelay body) {
+    public Relay update(Relay current, Requests.RelayBody body) {
         Plan plan = body.plan() == null ? Validation.plan(current.plan()) : Validation.plan(body.plan());
-        boolean blossom = body.blossom() != null ? body.blossom() : current.blossom() && plan.blossom();
-        boolean livekit = body.livekit() != null ? body.livekit() : current.livekit() && plan.livekit();
+        boolean blossom = body.blossomEnabled() != null ? body.blossomEnabled() : current.blossom() && plan.blossom();
+        boolean livekit = body.livekitEnabled() != null ? body.livekitEnabled() : current.livekit() && plan.livekit();
         Validation.features(plan, blossom, livekit);
         long now = clock.instant().getEpochSecond();
         Relay updated = new Relay(current.id(), current.tenant(), current.subdomain(), current.schema(),
-                body.name() == null ? current.name() : Validation.name(body.name()),
-                body.icon() == null ? current.icon() : Validation.iconUrl(body.icon()),
-                body.description() == null ? current.description() : Validation.description(body.description()),
+                body.infoName() == null ? current.name() : Validation.name(body.infoName()),
+                body.infoIcon() == null ? current.icon() : Validation.iconUrl(body.infoIcon()),
+                body.infoDescription() == null ? current.description() : Validation.description(body.infoDescription()),
                 plan.id(), current.status(), current.syncError(), current.syncedAt(), current.secret(),
-                orElse(body.publicJoin(), current.publicJoin()), orElse(body.stripSignatures(), current.stripSignatures()),
-                orElse(body.groups(), current.groups()), orElse(body.management(), current.management()), blossom,
-                livekit, orElse(body.push(), current.push()), current.createdAt(), now);
+                orElse(body.policyPublicJoin(), current.publicJoin()),
+                orElse(body.policyStripSignatures(), current.stripSignatures()),
+                orElse(body.groupsEnabled(), current.groups()), orElse(body.managementEnabled(), current.management()),
+                blossom, livekit, orElse(body.pushEnabled(), current.push()), current.createdAt(), now);
         return jdbi.inTransaction(handle -> {
             if (isUp(current)) {
                 refuseWhileOverdue(handle, updated, now);
@@ -100,7 +101,7 @@ public final class RelayService {
      */
     public Relay deactivate(Relay current) {
         if (Relay.INACTIVE.equals(current.status()) || Relay.DELINQUENT.equals(current.status())) {
-            throw ApiException.badRequest("relay is already " + current.status());
+            throw new ApiException(ErrorCode.RELAY_IS_INACTIVE, "relay is already " + current.status());
         }
         long now = clock.instant().getEpochSecond();
         return jdbi.inTransaction(handle -> {
@@ -121,7 +122,7 @@ public final class RelayService {
         return jdbi.inTransaction(handle -> {
             if (Relay.DELINQUENT.equals(current.status())
                     && !handle.attach(InvoiceDao.class).pendingFor(current.tenant()).isEmpty()) {
-                throw ApiException.conflict("this relay is delinquent: pay the pending invoice first");
+                throw new ApiException(ErrorCode.RELAY_IS_DELINQUENT, "this relay is delinquent: pay the pending invoice first");
             }
             refuseWhileOverdue(handle, current, now);
             handle.attach(RelayDao.class).setStatus(current.id(), Relay.NEW, now);
@@ -140,7 +141,8 @@ public final class RelayService {
     private void refuseWhileOverdue(Handle handle, Relay relay, long now) {
         boolean paid = Plans.find(relay.plan()).map(Plan::isPaid).orElse(false);
         if (paid && handle.attach(InvoiceDao.class).hasOverdue(relay.tenant(), now - grace.toSeconds())) {
-            throw ApiException.conflict("an invoice is overdue: pay it before putting a paid relay in service");
+            throw new ApiException(ErrorCode.RELAY_IS_DELINQUENT,
+                    "an invoice is overdue: pay it before putting a paid relay in service");
         }
     }
 

@@ -5,45 +5,23 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import java.net.URI;
 
 /**
- * The absolute URL a client signed in its NIP-98 `u` tag. By default it is rebuilt from the configured
- * HOST and PORT, so a client can't pick what we compare against; behind a reverse proxy the operator opts
- * in to X-Forwarded-Proto / X-Forwarded-Host (falling back to Host).
+ * The absolute URL a client signed in its NIP-98 {@code u} tag: PUBLIC_URL (the configured base, never a
+ * header the client sends) followed by the request's raw path and query.
  */
 public final class RequestUrl {
-    private final String configuredBase;
-    private final boolean trustForwarded;
+    private final String base;
 
-    public RequestUrl(String host, int port, boolean trustForwarded) {
-        this.configuredBase = "http://" + host + ":" + port;
-        this.trustForwarded = trustForwarded;
+    public RequestUrl(String publicUrl) {
+        this.base = publicUrl;
+    }
+
+    /** What a session token's {@code u} names. */
+    public String base() {
+        return base;
     }
 
     public String of(ContainerRequestContext request) {
         URI uri = request.getUriInfo().getRequestUri();
-        String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return base(request) + pathAndQuery;
-    }
-
-    private String base(ContainerRequestContext request) {
-        if (!trustForwarded) {
-            return configuredBase;
-        }
-        String proto = first(request.getHeaderString("X-Forwarded-Proto"));
-        String host = first(request.getHeaderString("X-Forwarded-Host"));
-        if (host == null) {
-            host = request.getHeaderString("Host");
-        }
-        if (host == null) {
-            return configuredBase;
-        }
-        return (proto == null ? "http" : proto) + "://" + host;
-    }
-
-    private static String first(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        int comma = header.indexOf(',');
-        return (comma < 0 ? header : header.substring(0, comma)).trim();
+        return base + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 }

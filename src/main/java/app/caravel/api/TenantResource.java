@@ -25,12 +25,15 @@ public class TenantResource {
     private final Access access;
     private final TenantService tenants;
     private final RelayAddressPolicy relays;
+    private final String relayDomain;
 
-    public TenantResource(Database db, Access access, TenantService tenants, RelayAddressPolicy relays) {
+    public TenantResource(Database db, Access access, TenantService tenants, RelayAddressPolicy relays,
+                          String relayDomain) {
         this.db = db;
         this.access = access;
         this.tenants = tenants;
         this.relays = relays;
+        this.relayDomain = relayDomain;
     }
 
     @GET
@@ -65,6 +68,23 @@ public class TenantResource {
         }
         String nwcUrl = body.nwcUrl() == null || body.nwcUrl().isEmpty() ? null : Validation.nwcUrl(body.nwcUrl(), relays);
         return Views.TenantView.of(tenants.setWallet(pubkey, nwcUrl));
+    }
+
+    /** The original frontend's route for a tenant's relays. */
+    @GET
+    @Path("{pubkey}/relays")
+    public List<Views.RelayView> relays(@Auth Caller caller, @PathParam("pubkey") String pubkey) {
+        visible(caller, pubkey);
+        return db.relays().listByTenant(pubkey).stream().map(r -> Views.RelayView.of(r, relayDomain)).toList();
+    }
+
+    /** The original frontend's route for a tenant's invoices, each with its items. */
+    @GET
+    @Path("{pubkey}/invoices")
+    public List<Views.InvoiceView> invoices(@Auth Caller caller, @PathParam("pubkey") String pubkey) {
+        visible(caller, pubkey);
+        return db.invoices().listByTenant(pubkey).stream()
+                .map(i -> Views.InvoiceView.of(i, db.invoices().items(i.id()))).toList();
     }
 
     private Tenant visible(Caller caller, String pubkey) {

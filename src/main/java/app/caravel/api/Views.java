@@ -4,12 +4,16 @@ import app.caravel.db.Invoice;
 import app.caravel.db.InvoiceItem;
 import app.caravel.db.Relay;
 import app.caravel.db.Tenant;
+import app.caravel.nostr.NwcUri;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
-/** What the API returns, in snake_case. A relay's secret has no field here, so it can't leak. */
+/**
+ * What the API returns, in the original Caravel's names (snake_case). No view has a field for a relay's secret
+ * or a tenant's NWC URL, so neither can leak.
+ */
 public final class Views {
     private Views() {
     }
@@ -18,28 +22,42 @@ public final class Views {
     public record Identity(String pubkey, boolean isAdmin, boolean isTenant) {
     }
 
-    /** {@code nwcUrl} is filled only for the tenant itself and admins. */
+    /**
+     * A tenant as its owner and admins see it: whether a wallet is connected, and which (its pubkey and relays,
+     * so a person can tell), never the connection URL itself.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TenantView(String pubkey, String nwcUrl, boolean hasWallet, String nwcError, long createdAt,
-                             Long billingAnchor, String status) {
+    public record TenantView(String pubkey, long createdAt, Long billingAnchor, String status, boolean nwcIsSet,
+                             String nwcPubkey, List<String> nwcRelays, String nwcError) {
         public static TenantView of(Tenant t) {
-            return new TenantView(t.pubkey(), t.nwcUrl(), t.nwcUrl() != null, t.nwcError(), t.createdAt(),
-                    t.billingAnchor(), t.status());
+            NwcUri wallet = t.nwcUrl() == null ? null : NwcUri.parse(t.nwcUrl());
+            return new TenantView(t.pubkey(), t.createdAt(), t.billingAnchor(), t.status(), wallet != null,
+                    wallet == null ? null : wallet.walletPubkey(), wallet == null ? List.of() : wallet.relays(),
+                    t.nwcError());
         }
     }
 
+    /** A relay with zooid's config flattened the way the original names it; {@code synced}: zooid holds this row. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RelayView(String id, String tenant, String subdomain, String host, String schema, String name,
-                            String icon, String description, String plan, String status, String syncError,
-                            Long syncedAt, boolean publicJoin, boolean stripSignatures, boolean groups,
-                            boolean management, boolean blossom, boolean livekit, boolean push, long createdAt,
+    public record RelayView(String id, String tenant, String subdomain, String host, String schema, String plan,
+                            String status, String infoName, String infoIcon, String infoDescription,
+                            boolean policyPublicJoin, boolean policyStripSignatures, boolean groupsEnabled,
+                            boolean managementEnabled, boolean blossomEnabled, boolean livekitEnabled,
+                            boolean pushEnabled, boolean synced, Long syncedAt, String syncError, long createdAt,
                             long updatedAt) {
         public static RelayView of(Relay r, String relayDomain) {
-            String host = relayDomain.isEmpty() ? r.subdomain() : r.subdomain() + "." + relayDomain;
-            return new RelayView(r.id(), r.tenant(), r.subdomain(), host, r.schema(), r.name(), r.icon(),
-                    r.description(), r.plan(), r.status(), r.syncError(), r.syncedAt(), r.publicJoin(),
-                    r.stripSignatures(), r.groups(), r.management(), r.blossom(), r.livekit(), r.push(),
+            return new RelayView(r.id(), r.tenant(), r.subdomain(), host(r, relayDomain), r.schema(), r.plan(),
+                    r.status(), r.name(), r.icon(), r.description(), r.publicJoin(), r.stripSignatures(), r.groups(),
+                    r.management(), r.blossom(), r.livekit(), r.push(), isSynced(r), r.syncedAt(), r.syncError(),
                     r.createdAt(), r.updatedAt());
+        }
+
+        static String host(Relay r, String relayDomain) {
+            return relayDomain.isEmpty() ? r.subdomain() : r.subdomain() + "." + relayDomain;
+        }
+
+        private static boolean isSynced(Relay r) {
+            return r.syncedAt() != null && r.syncError() == null && r.syncedAt() >= r.updatedAt();
         }
     }
 

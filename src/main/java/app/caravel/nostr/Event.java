@@ -16,6 +16,9 @@ import java.util.Optional;
 public record Event(String id, String pubkey, long createdAt, int kind, List<List<String>> tags, String content,
                     String sig) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     public Event {
         tags = tags.stream().map(List::copyOf).toList();
@@ -95,9 +98,10 @@ public record Event(String id, String pubkey, long createdAt, int kind, List<Lis
         return out.append('}').toString();
     }
 
+    /** Exactly one JSON object: trailing bytes and duplicate keys are refused, not ignored. */
     public static Event fromJson(String json) {
         try {
-            return fromNode(JSON.readTree(json));
+            return fromNode(STRICT.readTree(json));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON");
         }

@@ -36,16 +36,32 @@ class ApiAccessMatrixTest {
 
     enum Role { OWNER, OTHER, ADMIN, NON_TENANT, UNSIGNED }
 
-    record Route(String method, String path, Supplier<String> body, int owner, int other, int admin, int nonTenant) {
+    record Route(String method, String path, Supplier<String> body, int owner, int other, int admin, int nonTenant,
+                 int unsigned) {
+        Route(String method, String path, Supplier<String> body, int owner, int other, int admin, int nonTenant) {
+            this(method, path, body, owner, other, admin, nonTenant, 401);
+        }
+
         int expected(Role role) {
             return switch (role) {
                 case OWNER -> owner;
                 case OTHER -> other;
                 case ADMIN -> admin;
                 case NON_TENANT -> nonTenant;
-                case UNSIGNED -> 401;
+                case UNSIGNED -> unsigned;
             };
         }
+    }
+
+    /** The code a refusal carries in this matrix. */
+    private static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "relay-is-inactive";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            default -> throw new AssertionError("unexpected status " + status);
+        };
     }
 
     @BeforeAll
@@ -53,16 +69,16 @@ class ApiAccessMatrixTest {
         new SignedClient(PORT, OWNER).post("/tenants", null);
         new SignedClient(PORT, OTHER).post("/tenants", null);
         relayId = new SignedClient(PORT, OWNER).post("/relays",
-                "{\"subdomain\":\"owned\",\"name\":\"Owned\",\"plan\":\"basic\"}").json().path("id").asText();
+                "{\"subdomain\":\"owned\",\"info_name\":\"Owned\",\"plan\":\"basic\"}").data().path("id").asText();
     }
 
     private static Supplier<String> newRelay() {
-        return () -> "{\"subdomain\":\"m" + SUBDOMAINS.incrementAndGet() + "\",\"name\":\"M\",\"plan\":\"free\"}";
+        return () -> "{\"subdomain\":\"m" + SUBDOMAINS.incrementAndGet() + "\",\"info_name\":\"M\",\"plan\":\"free\"}";
     }
 
     private static Supplier<String> newRelayFor(KeyPair tenant) {
         return () -> "{\"tenant\":\"" + tenant.pubkey() + "\",\"subdomain\":\"t" + SUBDOMAINS.incrementAndGet()
-                + "\",\"name\":\"T\",\"plan\":\"free\"}";
+                + "\",\"info_name\":\"T\",\"plan\":\"free\"}";
     }
 
     private static List<Route> routes() {
@@ -70,7 +86,11 @@ class ApiAccessMatrixTest {
         String relay = "/relays/" + relayId;
         return List.of(
                 new Route("GET", "/identity", () -> null, 200, 200, 200, 200),
-                new Route("GET", "/plans", () -> null, 200, 200, 200, 200),
+                new Route("GET", "/plans", () -> null, 200, 200, 200, 200, 200),
+                new Route("GET", "/plans/basic", () -> null, 200, 200, 200, 200, 200),
+                new Route("GET", "/plans/platinum", () -> null, 404, 404, 404, 404, 404),
+                new Route("GET", "/tenants/" + owner + "/relays", () -> null, 200, 403, 200, 403),
+                new Route("GET", "/tenants/" + owner + "/invoices", () -> null, 200, 403, 200, 403),
                 new Route("GET", "/tenants", () -> null, 403, 403, 200, 403),
                 new Route("GET", "/tenants/" + owner, () -> null, 200, 403, 200, 403),
                 new Route("PUT", "/tenants/" + owner + "/billing", () -> "{\"nwc_url\":null}", 200, 403, 200, 403),
@@ -79,7 +99,7 @@ class ApiAccessMatrixTest {
                 new Route("POST", "/relays", newRelay(), 201, 201, 403, 403),
                 new Route("POST", "/relays", newRelayFor(OWNER), 201, 403, 201, 403),
                 new Route("GET", relay, () -> null, 200, 403, 200, 403),
-                new Route("PUT", relay, () -> "{\"description\":\"edited\"}", 200, 403, 200, 403),
+                new Route("PUT", relay, () -> "{\"info_description\":\"edited\"}", 200, 403, 200, 403),
                 // the admin comes after the owner turned it off: 400 already inactive, past the access check
                 new Route("POST", relay + "/deactivate", () -> null, 200, 403, 400, 403),
                 new Route("POST", relay + "/activate", () -> null, 200, 403, 200, 403),
@@ -106,13 +126,17 @@ class ApiAccessMatrixTest {
                     DbSnapshot before = DbSnapshot.of(APP.<app.caravel.CaravelApplication>getApplication().database().jdbi());
                     SignedClient.Reply reply = client.send(route.method(), route.path(), route.body().get());
                     assertEquals(route.expected(role), reply.status(), reply.body());
-                    if (reply.status() >= 400) {
+                    if (reply.status() < 300) {
+                        assertEquals("ok", reply.code(), reply.body());
+                        assertNotNull(reply.data(), reply.body());
+                    } else {
                         assertNotNull(reply.error(), reply.body());
+                        assertEquals(codeFor(reply.status()), reply.code(), reply.body());
                         assertEquals(before, DbSnapshot.of(APP.<app.caravel.CaravelApplication>getApplication().database().jdbi()),
                                 "a refused request changes nothing");
                     }
                     if (role == Role.OTHER && route.path().equals("/relays") && route.method().equals("GET")) {
-                        assertEquals(false, reply.json().findValuesAsText("id").contains(relayId));
+                        assertEquals(false, reply.data().findValuesAsText("id").contains(relayId));
                     }
                     if (reply.status() < 300 && (role == Role.OTHER || role == Role.NON_TENANT)) {
                         assertEquals(false, reply.body().contains("nostr+walletconnect"), "no one else's wallet");

@@ -36,12 +36,12 @@ class ApiHappyPathTest {
         KeyPair alice = KeyPair.generate();
         SignedClient client = new SignedClient(PORT, alice);
 
-        JsonNode identity = client.get("/identity").json();
+        JsonNode identity = client.get("/identity").data();
         assertEquals(alice.pubkey(), identity.path("pubkey").asText());
         assertFalse(identity.path("is_admin").asBoolean());
         assertFalse(identity.path("is_tenant").asBoolean());
 
-        JsonNode plans = client.get("/plans").json();
+        JsonNode plans = client.get("/plans").data();
         assertEquals(List.of("free", "basic", "growth"), plans.findValuesAsText("id"));
         assertEquals(10000, plans.get(1).path("sats").asLong());
         assertTrue(plans.get(2).path("members").isNull(), "growth is unlimited");
@@ -49,37 +49,43 @@ class ApiHappyPathTest {
         SignedClient.Reply created = client.post("/tenants", null);
         assertEquals(201, created.status(), created.body());
         assertEquals(200, client.post("/tenants", "{}").status(), "idempotent");
-        assertTrue(client.get("/identity").json().path("is_tenant").asBoolean());
+        assertTrue(client.get("/identity").data().path("is_tenant").asBoolean());
 
         SignedClient.Reply wallet = client.put("/tenants/" + alice.pubkey() + "/billing", "{\"nwc_url\":\"" + NWC + "\"}");
         assertEquals(200, wallet.status(), wallet.body());
-        assertEquals(NWC, wallet.json().path("nwc_url").asText(), "the tenant sees its own wallet");
-        assertEquals(NWC, client.get("/tenants/" + alice.pubkey()).json().path("nwc_url").asText());
+        for (JsonNode view : List.of(wallet.data(), client.get("/tenants/" + alice.pubkey()).data())) {
+            assertTrue(view.path("nwc_is_set").asBoolean());
+            assertEquals("f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9", view.path("nwc_pubkey").asText(),
+                    "the tenant can tell which wallet is connected");
+            assertEquals(List.of("wss://relay.example.com"), List.of(view.path("nwc_relays").get(0).asText()));
+            assertFalse(view.has("nwc_url"), "write-only: never returned, not even to its owner");
+            assertFalse(view.toString().contains("c15d739894c81a2fcfd3a2df85a0d2c0dbc47a280d092799f144d73d7ae78add"));
+        }
 
         SignedClient.Reply relay = client.post("/relays",
-                "{\"subdomain\":\"my-relay\",\"name\":\"My relay\",\"plan\":\"basic\",\"blossom\":true}");
+                "{\"subdomain\":\"my-relay\",\"info_name\":\"My relay\",\"plan\":\"basic\",\"blossom_enabled\":true}");
         assertEquals(201, relay.status(), relay.body());
-        JsonNode body = relay.json();
+        JsonNode body = relay.data();
         String id = body.path("id").asText();
         assertEquals("new", body.path("status").asText());
         assertEquals("my-relay.relays.example.com", body.path("host").asText());
         assertTrue(body.path("schema").asText().startsWith("my_relay_"));
-        assertTrue(body.path("blossom").asBoolean());
+        assertTrue(body.path("blossom_enabled").asBoolean());
         assertFalse(body.has("secret"), "the relay's key never leaves the backend");
         assertEquals(alice.pubkey(), body.path("tenant").asText());
 
-        assertEquals(List.of(id), client.get("/relays").json().findValuesAsText("id"));
-        assertEquals("My relay", client.get("/relays/" + id).json().path("name").asText());
+        assertEquals(List.of(id), client.get("/relays").data().findValuesAsText("id"));
+        assertEquals("My relay", client.get("/relays/" + id).data().path("info_name").asText());
 
-        SignedClient.Reply downgraded = client.put("/relays/" + id, "{\"plan\":\"free\",\"name\":\"Renamed\"}");
+        SignedClient.Reply downgraded = client.put("/relays/" + id, "{\"plan\":\"free\",\"info_name\":\"Renamed\"}");
         assertEquals(200, downgraded.status(), downgraded.body());
-        assertEquals("free", downgraded.json().path("plan").asText());
-        assertFalse(downgraded.json().path("blossom").asBoolean(), "the free plan has no blossom");
-        assertEquals("Renamed", downgraded.json().path("name").asText());
+        assertEquals("free", downgraded.data().path("plan").asText());
+        assertFalse(downgraded.data().path("blossom_enabled").asBoolean(), "the free plan has no blossom");
+        assertEquals("Renamed", downgraded.data().path("info_name").asText());
 
-        assertEquals("inactive", client.post("/relays/" + id + "/deactivate", null).json().path("status").asText());
-        assertEquals("new", client.post("/relays/" + id + "/activate", null).json().path("status").asText());
-        assertEquals(0, client.get("/invoices").json().size());
+        assertEquals("inactive", client.post("/relays/" + id + "/deactivate", null).data().path("status").asText());
+        assertEquals("new", client.post("/relays/" + id + "/activate", null).data().path("status").asText());
+        assertEquals(0, client.get("/invoices").data().size());
 
         CaravelApplication app = APP.getApplication();
         List<String> activity = app.database().activity().forResource(Activity.RELAY, id).stream()
@@ -103,26 +109,26 @@ class ApiHappyPathTest {
         SignedClient tenant = new SignedClient(PORT, bob);
         SignedClient admin = new SignedClient(PORT, ADMIN);
         assertEquals(201, tenant.post("/tenants", null).status());
-        assertTrue(admin.get("/identity").json().path("is_admin").asBoolean());
+        assertTrue(admin.get("/identity").data().path("is_admin").asBoolean());
 
         SignedClient.Reply created = admin.post("/relays",
-                "{\"tenant\":\"" + bob.pubkey() + "\",\"subdomain\":\"bobs\",\"name\":\"Bob's\",\"plan\":\"free\"}");
+                "{\"tenant\":\"" + bob.pubkey() + "\",\"subdomain\":\"bobs\",\"info_name\":\"Bob's\",\"plan\":\"free\"}");
         assertEquals(201, created.status(), created.body());
-        assertEquals(bob.pubkey(), created.json().path("tenant").asText());
-        String id = created.json().path("id").asText();
+        assertEquals(bob.pubkey(), created.data().path("tenant").asText());
+        String id = created.data().path("id").asText();
 
-        assertTrue(admin.get("/tenants").json().findValuesAsText("pubkey").contains(bob.pubkey()));
-        assertEquals(List.of(id), admin.get("/relays?tenant=" + bob.pubkey()).json().findValuesAsText("id"));
-        assertTrue(admin.get("/relays").json().findValuesAsText("id").contains(id));
-        assertEquals(List.of(id), tenant.get("/relays").json().findValuesAsText("id"));
-        assertEquals(200, admin.put("/relays/" + id, "{\"description\":\"checked by ops\"}").status());
-        assertEquals(0, admin.get("/invoices?tenant=" + bob.pubkey()).json().size());
+        assertTrue(admin.get("/tenants").data().findValuesAsText("pubkey").contains(bob.pubkey()));
+        assertEquals(List.of(id), admin.get("/relays?tenant=" + bob.pubkey()).data().findValuesAsText("id"));
+        assertTrue(admin.get("/relays").data().findValuesAsText("id").contains(id));
+        assertEquals(List.of(id), tenant.get("/relays").data().findValuesAsText("id"));
+        assertEquals(200, admin.put("/relays/" + id, "{\"info_description\":\"checked by ops\"}").status());
+        assertEquals(0, admin.get("/invoices?tenant=" + bob.pubkey()).data().size());
     }
 
     @Test
     void openApiDocumentIsServedWithoutAuth() {
         SignedClient.Reply doc = new SignedClient(PORT, null).get("/openapi.json");
         assertEquals(200, doc.status());
-        assertEquals("3.0.3", doc.json().path("openapi").asText());
+        assertEquals("3.0.3", doc.json().path("openapi").asText(), "a file for tools: served as it is");
     }
 }

@@ -58,9 +58,9 @@ class BadRequestCorpusTest {
         SignedClient owner = new SignedClient(PORT, OWNER);
         owner.post("/tenants", null);
         new SignedClient(PORT, OTHER).post("/tenants", null);
-        new SignedClient(PORT, OTHER).post("/relays", "{\"subdomain\":\"others\",\"name\":\"Others\",\"plan\":\"free\"}");
-        paidRelay = owner.post("/relays", "{\"subdomain\":\"owned\",\"name\":\"Owned\",\"plan\":\"basic\"}").json().path("id").asText();
-        freeRelay = owner.post("/relays", "{\"subdomain\":\"freebie\",\"name\":\"Free\",\"plan\":\"free\"}").json().path("id").asText();
+        new SignedClient(PORT, OTHER).post("/relays", "{\"subdomain\":\"others\",\"info_name\":\"Others\",\"plan\":\"free\"}");
+        paidRelay = owner.post("/relays", "{\"subdomain\":\"owned\",\"info_name\":\"Owned\",\"plan\":\"basic\"}").data().path("id").asText();
+        freeRelay = owner.post("/relays", "{\"subdomain\":\"freebie\",\"info_name\":\"Free\",\"plan\":\"free\"}").data().path("id").asText();
     }
 
     private static CaravelApplication app() {
@@ -114,7 +114,7 @@ class BadRequestCorpusTest {
     }
 
     private static String relay(String subdomain, String plan, String extra) {
-        return "{\"subdomain\":\"" + subdomain + "\",\"name\":\"N\",\"plan\":\"" + plan + "\"" + extra + "}";
+        return "{\"subdomain\":\"" + subdomain + "\",\"info_name\":\"N\",\"plan\":\"" + plan + "\"" + extra + "}";
     }
 
     private static String nwc(String query) {
@@ -132,7 +132,6 @@ class BadRequestCorpusTest {
         // NIP-98 header: 401 with the rule that failed
         c.add(auth("no header", "GET", "/identity", null, ""));
         c.add(auth("Bearer scheme", "GET", "/identity", null, "Bearer " + header(good).substring(6)));
-        c.add(auth("lowercase scheme", "GET", "/identity", null, "nostr " + header(good).substring(6)));
         c.add(auth("empty token", "GET", "/identity", null, "Nostr "));
         c.add(auth("not base64", "GET", "/identity", null, "Nostr !!!not-base64***"));
         c.add(auth("base64 of text", "GET", "/identity", null, token("hello there")));
@@ -167,6 +166,17 @@ class BadRequestCorpusTest {
         c.add(auth("short sig", "GET", "/identity", null, header(new Event(good.id(), good.pubkey(), now, 27235, good.tags(), "", good.sig().substring(0, 100)))));
         c.add(auth("sig of zeros", "GET", "/identity", null, header(new Event(good.id(), good.pubkey(), now, 27235, good.tags(), "", "0".repeat(128)))));
         c.add(auth("unsigned write", "POST", "/relays", body, ""));
+        Event twoUs = Event.sign(OWNER, now, 27235, List.of(List.of("u", tenantsUrl), List.of("u", BASE + "/plans"),
+                List.of("method", "GET")), "");
+        c.add(auth("two u tags", "GET", "/identity", null, header(twoUs)));
+        Event twoMethods = Event.sign(OWNER, now, 27235, List.of(List.of("u", tenantsUrl), List.of("method", "GET"),
+                List.of("method", "POST")), "");
+        c.add(auth("two method tags", "GET", "/identity", null, header(twoMethods)));
+        c.add(auth("bytes after the event's JSON", "GET", "/identity", null, token(good.toJson() + "{}")));
+        c.add(auth("a duplicated JSON key", "GET", "/identity", null, token(good.toJson().replaceFirst("\\{", "{\"kind\":1,"))));
+        c.add(auth("session token while sessions are off", "GET", "/identity", null, header(nip98(OWNER, now, 27235, BASE, null, null))));
+        c.add(auth("session token for a write while sessions are off", "POST", "/relays", body,
+                header(nip98(OWNER, now, 27235, BASE, null, null))));
 
         // JSON bodies: 400
         c.add(post("malformed JSON", "/relays", "{", 400));
@@ -178,17 +188,23 @@ class BadRequestCorpusTest {
         c.add(post("unknown field", "/relays", relay("unknown1", "free", ",\"colour\":\"red\""), 400));
         c.add(post("camelCase field", "/relays", relay("camel1", "free", ",\"publicJoin\":true"), 400));
         c.add(post("secret is not settable", "/relays", relay("secret1", "free", ",\"secret\":\"" + SECRET + "\""), 400));
-        c.add(post("status is not settable", "/relays", relay("status1", "free", ",\"status\":\"active\""), 400));
-        c.add(post("name as a number", "/relays", "{\"subdomain\":\"num1\",\"name\":5,\"plan\":\"free\"}", 400));
-        c.add(post("name as an object", "/relays", "{\"subdomain\":\"obj1\",\"name\":{\"a\":1},\"plan\":\"free\"}", 400));
-        c.add(post("flag as a string", "/relays", relay("flag1", "basic", ",\"blossom\":\"yes\""), 400));
-        c.add(post("flag as a number", "/relays", relay("flag2", "basic", ",\"blossom\":1"), 400));
-        c.add(post("subdomain as an array", "/relays", "{\"subdomain\":[\"a\"],\"name\":\"N\",\"plan\":\"free\"}", 400));
+        c.add(post("name as a number", "/relays", "{\"subdomain\":\"num1\",\"info_name\":5,\"plan\":\"free\"}", 400));
+        c.add(post("name as an object", "/relays", "{\"subdomain\":\"obj1\",\"info_name\":{\"a\":1},\"plan\":\"free\"}", 400));
+        c.add(post("flag as a string", "/relays", relay("flag1", "basic", ",\"blossom_enabled\":\"yes\""), 400));
+        c.add(post("flag as a number", "/relays", relay("flag2", "basic", ",\"blossom_enabled\":1"), 400));
+        c.add(post("subdomain as an array", "/relays", "{\"subdomain\":[\"a\"],\"info_name\":\"N\",\"plan\":\"free\"}", 400));
         c.add(new Case("invalid UTF-8", OWNER, "POST", "/relays", new byte[]{'{', '"', (byte) 0xff, (byte) 0xfe, '"', ':', '1', '}'}, "application/json", null, 400));
-        c.add(put("relay update: subdomain is not editable", "/relays/" + paidRelay, "{\"subdomain\":\"moved\"}", 400));
+        c.add(put("relay update: subdomain is not editable", "/relays/" + paidRelay, "{\"subdomain\":\"moved\"}", 422));
+        c.add(put("relay update: another id", "/relays/" + paidRelay, "{\"id\":\"" + UUID.randomUUID() + "\"}", 422));
+        c.add(put("relay update: another tenant", "/relays/" + paidRelay, "{\"tenant\":\"" + OTHER.pubkey() + "\"}", 422));
+        c.add(put("relay update: another schema", "/relays/" + paidRelay, "{\"schema\":\"x_1\"}", 422));
+        c.add(put("relay update: another host", "/relays/" + paidRelay, "{\"host\":\"evil.example.com\"}", 422));
+        c.add(put("relay update: id as a number", "/relays/" + paidRelay, "{\"id\":5}", 422));
+        c.add(post("create with an id of my choosing", "/relays", relay("mine1", "free", ",\"id\":\"" + UUID.randomUUID() + "\""), 422));
+        c.add(post("create with a schema of my choosing", "/relays", relay("mine2", "free", ",\"schema\":\"public\""), 422));
         c.add(put("relay update: unknown field", "/relays/" + paidRelay, "{\"owner\":\"" + OTHER.pubkey() + "\"}", 400));
         c.add(put("relay update: empty body", "/relays/" + paidRelay, null, 400));
-        c.add(put("relay update: malformed", "/relays/" + paidRelay, "{\"name\":", 400));
+        c.add(put("relay update: malformed", "/relays/" + paidRelay, "{\"info_name\":", 400));
         c.add(put("billing: unknown field", "/tenants/" + OWNER.pubkey() + "/billing", "{\"nwc\":\"x\"}", 400));
         c.add(put("billing: empty body", "/tenants/" + OWNER.pubkey() + "/billing", null, 400));
         c.add(put("billing: url as a number", "/tenants/" + OWNER.pubkey() + "/billing", "{\"nwc_url\":42}", 400));
@@ -201,14 +217,14 @@ class BadRequestCorpusTest {
         c.add(new Case("relay body without content type", OWNER, "POST", "/relays", utf8(body), null, null, 415));
 
         // size: 413
-        c.add(post("70 KiB relay", "/relays", relay("big", "free", ",\"description\":\"" + "x".repeat(70 * 1024) + "\""), 413));
-        c.add(put("64 KiB + 1 update", "/relays/" + paidRelay, "{\"description\":\"" + "y".repeat(64 * 1024 - 17) + "\"}", 413));
+        c.add(post("70 KiB relay", "/relays", relay("big", "free", ",\"info_description\":\"" + "x".repeat(70 * 1024) + "\""), 413));
+        c.add(put("64 KiB + 1 update", "/relays/" + paidRelay, "{\"info_description\":\"" + "y".repeat(64 * 1024 - 17) + "\"}", 413));
         c.add(put("1 MiB billing", "/tenants/" + OWNER.pubkey() + "/billing", "{\"nwc_url\":\"" + "z".repeat(1 << 20) + "\"}", 413));
 
         // ids and routes: 400 / 404 / 405
         c.add(get("relay id not a UUID", OWNER, "/relays/not-a-uuid", 400));
         c.add(get("relay id in upper case", OWNER, "/relays/" + paidRelay.toUpperCase(Locale.ROOT), 400));
-        c.add(put("update a non-UUID", "/relays/xyz", "{\"name\":\"x\"}", 400));
+        c.add(put("update a non-UUID", "/relays/xyz", "{\"info_name\":\"x\"}", 400));
         c.add(post("deactivate a non-UUID", "/relays/123/deactivate", null, 400));
         c.add(post("activate a blank id", "/relays/%20/activate", null, 400));
         c.add(get("tenant pubkey too short", OWNER, "/tenants/abc", 400));
@@ -234,7 +250,7 @@ class BadRequestCorpusTest {
                 "spa ce", "ünï", "tab\\t", "a--", "www", "api", "admin", "mail", "relay", "dashboard")) {
             c.add(post("subdomain '" + bad + "'", "/relays", relay(bad, "free", ""), 422));
         }
-        c.add(post("no subdomain", "/relays", "{\"name\":\"N\",\"plan\":\"free\"}", 422));
+        c.add(post("no subdomain", "/relays", "{\"info_name\":\"N\",\"plan\":\"free\"}", 422));
         c.add(post("subdomain taken by me", "/relays", relay("owned", "free", ""), 409));
         c.add(post("subdomain taken by another tenant", "/relays", relay("others", "free", ""), 409));
 
@@ -242,23 +258,32 @@ class BadRequestCorpusTest {
         c.add(post("unknown plan", "/relays", relay("plan1", "platinum", ""), 422));
         c.add(post("empty plan", "/relays", relay("plan2", "", ""), 422));
         c.add(post("plan in upper case", "/relays", relay("plan3", "Basic", ""), 422));
-        c.add(post("no plan", "/relays", "{\"subdomain\":\"plan4\",\"name\":\"N\"}", 422));
-        c.add(post("blossom on free", "/relays", relay("feat1", "free", ",\"blossom\":true"), 422));
-        c.add(post("livekit on free", "/relays", relay("feat2", "free", ",\"livekit\":true"), 422));
+        c.add(post("no plan", "/relays", "{\"subdomain\":\"plan4\",\"info_name\":\"N\"}", 422));
+        c.add(post("blossom on free", "/relays", relay("feat1", "free", ",\"blossom_enabled\":true"), 422));
+        c.add(post("livekit on free", "/relays", relay("feat2", "free", ",\"livekit_enabled\":true"), 422));
         c.add(put("update to an unknown plan", "/relays/" + paidRelay, "{\"plan\":\"gold\"}", 422));
-        c.add(put("blossom on a free relay", "/relays/" + freeRelay, "{\"blossom\":true}", 422));
-        c.add(put("downgrade while asking for livekit", "/relays/" + paidRelay, "{\"plan\":\"free\",\"livekit\":true}", 422));
+        c.add(put("blossom on a free relay", "/relays/" + freeRelay, "{\"blossom_enabled\":true}", 422));
+        c.add(put("downgrade while asking for livekit", "/relays/" + paidRelay, "{\"plan\":\"free\",\"livekit_enabled\":true}", 422));
 
         // names, icons, descriptions: 422
         c.add(post("no name", "/relays", "{\"subdomain\":\"name1\",\"plan\":\"free\"}", 422));
-        c.add(post("blank name", "/relays", "{\"subdomain\":\"name2\",\"name\":\"   \",\"plan\":\"free\"}", 422));
-        c.add(post("101-char name", "/relays", "{\"subdomain\":\"name3\",\"name\":\"" + "n".repeat(101) + "\",\"plan\":\"free\"}", 422));
-        c.add(post("name with a newline", "/relays", "{\"subdomain\":\"name4\",\"name\":\"a\\nb\",\"plan\":\"free\"}", 422));
-        c.add(post("javascript icon", "/relays", relay("icon1", "free", ",\"icon\":\"javascript:alert(1)\""), 422));
-        c.add(post("ftp icon", "/relays", relay("icon2", "free", ",\"icon\":\"ftp://x.example/i.png\""), 422));
-        c.add(post("icon not a URL", "/relays", relay("icon3", "free", ",\"icon\":\"not a url\""), 422));
-        c.add(post("2001-char description", "/relays", relay("desc1", "free", ",\"description\":\"" + "d".repeat(2001) + "\""), 422));
-        c.add(put("rename to empty", "/relays/" + paidRelay, "{\"name\":\"\"}", 422));
+        c.add(post("blank name", "/relays", "{\"subdomain\":\"name2\",\"info_name\":\"   \",\"plan\":\"free\"}", 422));
+        c.add(post("101-char name", "/relays", "{\"subdomain\":\"name3\",\"info_name\":\"" + "n".repeat(101) + "\",\"plan\":\"free\"}", 422));
+        c.add(post("name with a newline", "/relays", "{\"subdomain\":\"name4\",\"info_name\":\"a\\nb\",\"plan\":\"free\"}", 422));
+        c.add(post("javascript icon", "/relays", relay("icon1", "free", ",\"info_icon\":\"javascript:alert(1)\""), 422));
+        c.add(post("ftp icon", "/relays", relay("icon2", "free", ",\"info_icon\":\"ftp://x.example/i.png\""), 422));
+        c.add(post("icon not a URL", "/relays", relay("icon3", "free", ",\"info_icon\":\"not a url\""), 422));
+        c.add(post("2001-char description", "/relays", relay("desc1", "free", ",\"info_description\":\"" + "d".repeat(2001) + "\""), 422));
+        c.add(put("rename to empty", "/relays/" + paidRelay, "{\"info_name\":\"\"}", 422));
+        for (String[] hostile : new String[][]{{"NUL", "\\u0000"}, {"C1 NEL", "\\u0085"}, {"DEL", "\\u007f"},
+                {"right-to-left override", "\\u202e"}, {"left-to-right embedding", "\\u202a"},
+                {"first strong isolate", "\\u2068"}, {"pop isolate", "\\u2069"}, {"line separator", "\\u2028"},
+                {"paragraph separator", "\\u2029"}, {"tab", "\\t"}}) {
+            c.add(post("name with a " + hostile[0], "/relays", "{\"subdomain\":\"h" + Math.abs(hostile[0].hashCode() % 1000)
+                    + "\",\"info_name\":\"ab" + hostile[1] + "cd\",\"plan\":\"free\"}", 422));
+            c.add(put("description with a " + hostile[0], "/relays/" + paidRelay,
+                    "{\"info_description\":\"txt" + hostile[1] + "gnp.exe\"}", 422));
+        }
 
         // wallets: 422, the URL never echoed
         String billing = "/tenants/" + OWNER.pubkey() + "/billing";
@@ -269,16 +294,64 @@ class BadRequestCorpusTest {
         c.add(put("wallet secret too short", billing, nwc("?relay=wss%3A%2F%2Fr.example.com&secret=abcd"), 422));
         c.add(put("wallet relay not a websocket", billing, nwc("?relay=https%3A%2F%2Fr.example.com&secret=" + SECRET), 422));
         c.add(post("become a tenant with a bad wallet", "/tenants", "{\"nwc_url\":\"lightning:lnbc1\"}", 422));
+        String good_ = "?relay=wss%3A%2F%2Fr.example.com&secret=" + SECRET;
+        c.add(put("wallet URL ending in a NUL byte", billing, nwc(good_ + "\\u0000"), 422));
+        c.add(put("wallet URL with a newline in lud16", billing, nwc(good_ + "&lud16=alice@example.com\\nx"), 422));
+        c.add(put("wallet URL with a %0A in lud16", billing, nwc(good_ + "&lud16=alice%0A@example.com"), 422));
+        c.add(put("wallet URL with a right-to-left override in lud16", billing, nwc(good_ + "&lud16=alice\\u202e@example.com"), 422));
+        c.add(put("wallet URL with a zero-width joiner", billing, nwc(good_ + "\\u200d"), 422));
+        c.add(put("wallet URL with a space", billing, nwc(good_ + "&lud16=al ice@example.com"), 422));
+        c.add(put("wallet lud16 not an address", billing, nwc(good_ + "&lud16=alice"), 422));
+        c.add(put("wallet lud16 twice", billing, nwc(good_ + "&lud16=a@example.com&lud16=b@example.com"), 422));
+        c.add(put("wallet secret twice", billing, nwc(good_ + "&secret=" + SECRET), 422));
+        c.add(put("wallet relay without a host", billing, nwc("?relay=wss%3A%2F%2F&secret=" + SECRET), 422));
+        c.add(put("wallet relay with user info", billing, nwc("?relay=wss%3A%2F%2Fu%3Ap%40r.example.com&secret=" + SECRET), 422));
+        c.add(put("wallet parameter without a value", billing, nwc(good_ + "&relay"), 422));
 
         // who may create for whom
         c.add(new Case("admin creates for an unknown tenant", ADMIN, "POST", "/relays",
-                utf8("{\"tenant\":\"" + KeyPair.generate().pubkey() + "\",\"subdomain\":\"ghost\",\"name\":\"G\",\"plan\":\"free\"}"), "application/json", null, 422));
+                utf8("{\"tenant\":\"" + KeyPair.generate().pubkey() + "\",\"subdomain\":\"ghost\",\"info_name\":\"G\",\"plan\":\"free\"}"), "application/json", null, 422));
         c.add(new Case("admin creates for a malformed tenant", ADMIN, "POST", "/relays",
-                utf8("{\"tenant\":\"xyz\",\"subdomain\":\"ghost2\",\"name\":\"G\",\"plan\":\"free\"}"), "application/json", null, 400));
+                utf8("{\"tenant\":\"xyz\",\"subdomain\":\"ghost2\",\"info_name\":\"G\",\"plan\":\"free\"}"), "application/json", null, 400));
         c.add(new Case("tenant creates for another tenant", OTHER, "POST", "/relays",
-                utf8("{\"tenant\":\"" + OWNER.pubkey() + "\",\"subdomain\":\"sneaky\",\"name\":\"S\",\"plan\":\"free\"}"), "application/json", null, 403));
+                utf8("{\"tenant\":\"" + OWNER.pubkey() + "\",\"subdomain\":\"sneaky\",\"info_name\":\"S\",\"plan\":\"free\"}"), "application/json", null, 403));
         return c;
     }
+
+    /** The code each refusal must carry: the status decides where it is unambiguous, the name where it is not. */
+    private static String expectedCode(Case bad) {
+        String name = bad.name();
+        return switch (bad.status()) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 409 -> "duplicate-subdomain";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 400 -> name.contains("unknown field") || name.contains("camelCase") || name.contains("secret is not")
+                    ? "unknown-field"
+                    : MALFORMED_REQUEST.contains(name) ? "bad-request" : "invalid-json";
+            case 422 -> name.startsWith("subdomain '") ? (RESERVED.contains(name.substring(11, name.length() - 1))
+                    ? "reserved-subdomain" : "invalid-subdomain")
+                    : name.equals("no subdomain") ? "invalid-subdomain"
+                    : name.contains("plan") && !name.contains("asking for") ? "invalid-plan"
+                    : name.contains("blossom on") || name.contains("livekit on") || name.contains("asking for livekit")
+                    ? "plan-feature"
+                    : name.contains("wallet") ? "invalid-nwc-url" : "invalid-field";
+            default -> throw new AssertionError("no code decided for " + name);
+        };
+    }
+
+    /** The 400s that are about the request (no body, a bad id in the path or query), not about a JSON body. */
+    private static final java.util.Set<String> MALFORMED_REQUEST = java.util.Set.of("JSON null", "empty body",
+            "relay update: empty body", "billing: empty body", "relay id not a UUID", "relay id in upper case",
+            "update a non-UUID", "deactivate a non-UUID", "activate a blank id", "tenant pubkey too short",
+            "tenant pubkey in upper case", "tenant as npub", "billing of a bad pubkey", "?tenant= not hex (admin)",
+            "invoices ?tenant= not hex (admin)", "close a malformed invoice id (admin)", "admin creates for a malformed tenant");
+
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("www", "api", "admin", "mail", "relay",
+            "dashboard");
 
     @TestFactory
     Stream<DynamicTest> corpus() {
@@ -292,6 +365,8 @@ class BadRequestCorpusTest {
             SignedClient.Reply reply = client.raw(bad.method(), bad.path(), bad.body(), header, bad.contentType());
             assertEquals(bad.status(), reply.status(), reply.body());
             assertNotNull(reply.error(), "JSON error body: " + reply.body());
+            assertEquals(expectedCode(bad), reply.code(), reply.body());
+            assertEquals(java.util.Set.of("error", "code"), fieldNames(reply.json()), "the error envelope, nothing else");
             assertEquals(before, DbSnapshot.of(app().database().jdbi()), "nothing changed");
             if (bad.body() != null && new String(bad.body(), StandardCharsets.UTF_8).contains("walletconnect")) {
                 assertTrue(!reply.body().contains(SECRET) && !reply.body().contains("walletconnect"), "wallet URL not echoed");
@@ -339,5 +414,11 @@ class BadRequestCorpusTest {
         assertEquals(409, reply.status(), reply.body());
         assertTrue(reply.error().contains("pay the pending invoice"));
         assertEquals(before, DbSnapshot.of(app().database().jdbi()));
+    }
+
+    private static java.util.Set<String> fieldNames(com.fasterxml.jackson.databind.JsonNode node) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

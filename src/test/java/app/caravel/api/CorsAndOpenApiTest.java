@@ -63,23 +63,45 @@ class CorsAndOpenApiTest {
         assertEquals(List.of("http://localhost:5173"), unauthorized.headers().get("access-control-allow-origin"));
     }
 
-    /** The document names exactly the routes Jersey serves, with the same methods. */
+    /** The document names exactly the routes Jersey serves, with the same methods, and is what the API serves. */
     @Test
-    void openApiDocumentMatchesTheResources() throws Exception {
-        JsonNode doc;
-        try (InputStream in = getClass().getResourceAsStream("/openapi.json")) {
-            doc = new ObjectMapper().readTree(in);
-        }
+    void openApiDocumentMatchesTheResources() {
         Set<String> documented = new TreeSet<>();
-        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(
-                method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        for (OpenApiDocument.Route route : OpenApiDocument.ROUTES) {
+            documented.add(route.method() + " " + route.path());
+        }
         Set<String> served = new TreeSet<>();
-        for (Class<?> type : List.of(IdentityResource.class, TenantResource.class, RelayResource.class,
-                InvoiceResource.class, OpenApiResource.class)) {
+        for (Class<?> type : List.of(IdentityResource.class, PlanResource.class, TenantResource.class,
+                RelayResource.class, InvoiceResource.class, OpenApiResource.class)) {
             collect(Resource.from(type), "", served);
         }
         assertEquals(served, documented);
-        assertEquals(doc, new SignedClient(PORT, null).get("/openapi.json").json());
+        JsonNode doc = new SignedClient(PORT, null).get("/openapi.json").json();
+        Set<String> inDocument = new TreeSet<>();
+        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(
+                method -> inDocument.add(method.toUpperCase() + " " + path.getKey())));
+        assertEquals(documented, inDocument);
+        assertEquals("http://127.0.0.1:" + PORT, doc.path("servers").get(0).path("url").asText(), "PUBLIC_URL");
+    }
+
+    /** Every code the API has is documented, and every route lists 401 exactly when it must be signed. */
+    @Test
+    void theDocumentListsEveryCodeAndEachRoutesCodes() {
+        JsonNode doc = new SignedClient(PORT, null).get("/openapi.json").json();
+        Set<String> listed = new TreeSet<>();
+        doc.path("info").path("x-error-codes").forEach(c -> listed.add(c.path("code").asText()));
+        Set<String> all = new TreeSet<>();
+        for (ErrorCode code : ErrorCode.values()) {
+            all.add(code.slug());
+        }
+        assertEquals(all, listed);
+        for (OpenApiDocument.Route route : OpenApiDocument.ROUTES) {
+            JsonNode responses = doc.path("paths").path(route.path()).path(route.method().toLowerCase()).path("responses");
+            Set<String> codes = new TreeSet<>();
+            responses.forEach(r -> r.path("x-codes").forEach(c -> codes.add(c.asText())));
+            assertEquals(route.signed(), codes.contains("unauthorized"), route.path());
+            assertTrue(codes.contains("internal"), route.path());
+        }
     }
 
     @Test
@@ -87,7 +109,7 @@ class CorsAndOpenApiTest {
         KeyPair tenant = KeyPair.generate();
         SignedClient client = new SignedClient(PORT, tenant);
         client.post("/tenants", null);
-        JsonNode relay = client.post("/relays", "{\"subdomain\":\"doc-check\",\"name\":\"D\",\"plan\":\"free\"}").json();
+        JsonNode relay = client.post("/relays", "{\"subdomain\":\"doc-check\",\"info_name\":\"D\",\"plan\":\"free\"}").data();
         JsonNode schema = client.get("/openapi.json").json().path("components").path("schemas").path("Relay").path("properties");
         Set<String> returned = new TreeSet<>();
         relay.fieldNames().forEachRemaining(returned::add);

@@ -43,9 +43,9 @@ class DelinquencyPathTest {
         KeyPair tenant = KeyPair.generate();
         SignedClient client = new SignedClient(PORT, tenant);
         client.post("/tenants", null);
-        String delinquent = client.post("/relays", "{\"subdomain\":\"owes\",\"name\":\"Owes\",\"plan\":\"basic\"}").json().path("id").asText();
-        String paused = client.post("/relays", "{\"subdomain\":\"paused\",\"name\":\"Paused\",\"plan\":\"basic\"}").json().path("id").asText();
-        String free = client.post("/relays", "{\"subdomain\":\"freeone\",\"name\":\"Free\",\"plan\":\"free\"}").json().path("id").asText();
+        String delinquent = client.post("/relays", "{\"subdomain\":\"owes\",\"info_name\":\"Owes\",\"plan\":\"basic\"}").data().path("id").asText();
+        String paused = client.post("/relays", "{\"subdomain\":\"paused\",\"info_name\":\"Paused\",\"plan\":\"basic\"}").data().path("id").asText();
+        String free = client.post("/relays", "{\"subdomain\":\"freeone\",\"info_name\":\"Free\",\"plan\":\"free\"}").data().path("id").asText();
         assertEquals(200, client.post("/relays/" + paused + "/deactivate", null).status());
         long now = System.currentTimeMillis() / 1000;
         String invoice = Ids.random();
@@ -57,18 +57,18 @@ class DelinquencyPathTest {
         assertStatus(client.post("/relays/" + delinquent + "/deactivate", null), 400);
         assertStatus(client.post("/relays/" + delinquent + "/activate", null), 409);
         assertStatus(client.post("/relays/" + paused + "/activate", null), 409);
-        assertStatus(client.post("/relays", "{\"subdomain\":\"fresh\",\"name\":\"F\",\"plan\":\"growth\"}"), 409);
+        assertStatus(client.post("/relays", "{\"subdomain\":\"fresh\",\"info_name\":\"F\",\"plan\":\"growth\"}"), 409);
         assertStatus(client.put("/relays/" + free, "{\"plan\":\"basic\"}"), 409);
         assertEquals(before, DbSnapshot.of(db().jdbi()), "no row, no activity, no job");
         assertEquals(Relay.DELINQUENT, db().relays().find(delinquent).orElseThrow().status());
 
-        assertEquals(201, client.post("/relays", "{\"subdomain\":\"stillfree\",\"name\":\"F\",\"plan\":\"free\"}").status(),
+        assertEquals(201, client.post("/relays", "{\"subdomain\":\"stillfree\",\"info_name\":\"F\",\"plan\":\"free\"}").status(),
                 "free relays owe nothing");
-        assertEquals(200, client.put("/relays/" + paused, "{\"name\":\"Renamed\"}").status(), "an inactive relay can be edited");
+        assertEquals(200, client.put("/relays/" + paused, "{\"info_name\":\"Renamed\"}").status(), "an inactive relay can be edited");
 
         db().invoices().markPaid(invoice, now);
-        assertEquals("new", client.post("/relays/" + delinquent + "/activate", null).json().path("status").asText());
-        assertEquals("new", client.post("/relays/" + paused + "/activate", null).json().path("status").asText());
+        assertEquals("new", client.post("/relays/" + delinquent + "/activate", null).data().path("status").asText());
+        assertEquals("new", client.post("/relays/" + paused + "/activate", null).data().path("status").asText());
         assertEquals(200, client.put("/relays/" + free, "{\"plan\":\"basic\"}").status());
     }
 
@@ -80,6 +80,6 @@ class DelinquencyPathTest {
         long now = System.currentTimeMillis() / 1000;
         db().invoices().insert(new Invoice(Ids.random(), tenant.pubkey(), now - 32 * DAY, now - 2 * DAY, 10_000, "lnbc1",
                 "h2", Invoice.PENDING, now - 2 * DAY, null, null, null, null, null, null, null, now + 28 * DAY));
-        assertEquals(201, client.post("/relays", "{\"subdomain\":\"ingrace\",\"name\":\"G\",\"plan\":\"basic\"}").status());
+        assertEquals(201, client.post("/relays", "{\"subdomain\":\"ingrace\",\"info_name\":\"G\",\"plan\":\"basic\"}").status());
     }
 }

@@ -85,7 +85,7 @@ class SecretsOutOfLogsTest {
         failStatement("CREATE TRIGGER fail_relay BEFORE INSERT ON relays "
                 + "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
         SignedClient.Reply reply = new SignedClient(PORT, tenant).post("/relays",
-                "{\"subdomain\":\"leaky\",\"name\":\"Leaky\",\"plan\":\"free\"}");
+                "{\"subdomain\":\"leaky\",\"info_name\":\"Leaky\",\"plan\":\"free\"}");
         assertEquals(500, reply.status(), reply.body());
         assertTrue(logged().contains("database or disk is full"));
         assertNoUnknownKeyMaterial();

@@ -130,8 +130,8 @@ public final class LoadBench {
         client.post("/tenants", null);
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            String id = client.post("/relays", "{\"subdomain\":\"pickup-" + i + "\",\"name\":\"P\",\"plan\":\"free\"}")
-                    .json().path("id").asText();
+            String id = client.post("/relays", "{\"subdomain\":\"pickup-" + i + "\",\"info_name\":\"P\",\"plan\":\"free\"}")
+                    .data().path("id").asText();
             long posted = System.nanoTime();
             while (app.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM jobrunr_jobs "
                     + "WHERE jobAsJson LIKE :id AND state = 'ENQUEUED'").bind("id", "%" + id + "%").mapTo(Integer.class).one()) > 0) {

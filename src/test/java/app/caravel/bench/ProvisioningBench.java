@@ -38,12 +38,12 @@ public final class ProvisioningBench {
                 List<Long> created = new ArrayList<>();
                 for (int i = 0; i < RELAYS; i++) {
                     SignedClient.Reply reply = client.post("/relays",
-                            "{\"subdomain\":\"bench-" + i + "\",\"name\":\"Bench " + i + "\",\"plan\":\"basic\"}");
+                            "{\"subdomain\":\"bench-" + i + "\",\"info_name\":\"Bench " + i + "\",\"plan\":\"basic\"}");
                     if (reply.status() != 201) {
                         throw new IllegalStateException("POST /relays: " + reply.status() + " " + reply.body());
                     }
                     created.add(System.nanoTime());
-                    ids.add(reply.json().path("id").asText());
+                    ids.add(reply.data().path("id").asText());
                     Thread.sleep(100);
                 }
                 long[] landed = new long[RELAYS];

@@ -74,8 +74,8 @@ class BillingAppTest {
         KeyPair tenant = KeyPair.generate();
         SignedClient client = new SignedClient(PORT, tenant);
         client.post("/tenants", "{\"nwc_url\":\"" + TENANT_WALLET.uri(KeyPair.generate()) + "\"}");
-        String id = client.post("/relays", "{\"subdomain\":\"billed\",\"name\":\"B\",\"plan\":\"growth\"}")
-                .json().path("id").asText();
+        String id = client.post("/relays", "{\"subdomain\":\"billed\",\"info_name\":\"B\",\"plan\":\"growth\"}")
+                .data().path("id").asText();
         CaravelApplication app = APP.getApplication();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (app.database().tenants().find(tenant.pubkey()).orElseThrow().billingAnchor() == null) {
@@ -87,13 +87,13 @@ class BillingAppTest {
 
         HttpResponse<String> early = billingTick("?at=" + (periodEnd - 60));
         assertEquals(200, early.statusCode(), early.body());
-        assertEquals(0, client.get("/invoices").json().size(), "the period has not closed");
+        assertEquals(0, client.get("/invoices").data().size(), "the period has not closed");
 
         HttpResponse<String> tick = billingTick("?at=" + (periodEnd + 60));
         assertEquals(200, tick.statusCode(), tick.body());
         assertTrue(tick.body().contains("\"invoices\":1") && tick.body().contains("\"paid\":1"), tick.body());
 
-        JsonNode invoices = client.get("/invoices").json();
+        JsonNode invoices = client.get("/invoices").data();
         assertEquals(1, invoices.size());
         JsonNode invoice = invoices.get(0);
         assertEquals("paid", invoice.path("status").asText());
@@ -102,7 +102,7 @@ class BillingAppTest {
         assertEquals(1, TENANT_WALLET.count("pay_invoice"));
 
         assertEquals(200, billingTick("?at=" + (periodEnd + 3600)).statusCode());
-        assertEquals(1, client.get("/invoices").json().size());
+        assertEquals(1, client.get("/invoices").data().size());
         assertEquals(1, TENANT_WALLET.count("pay_invoice"), "paid once");
 
         SignedClient admin = new SignedClient(PORT, ADMIN);

@@ -37,7 +37,10 @@ class ConfigurationTest {
         assertEquals(5, config.jobPollSeconds());
         assertEquals(7, config.billingGraceDays());
         assertFalse(config.billingAllowAt());
-        assertFalse(config.trustForwardedHeaders());
+        assertEquals("http://127.0.0.1:3000", config.publicUrl(), "PUBLIC_URL defaults to http://HOST:PORT");
+        assertEquals(0, config.nip98SessionSeconds(), "session tokens off unless asked for");
+        assertEquals("127.0.0.1", config.adminHost());
+        assertFalse(config.allowPrivateRelays());
         assertEquals(List.of(), config.admins());
         assertEquals(List.of(), config.allowOrigins());
         assertTrue(config.zooidApiUrl().isEmpty());
@@ -59,7 +62,10 @@ class ConfigurationTest {
         env.put("ADMIN_PORT", "4001");
         env.put("ADMINS", " " + KEY_A + " , " + KEY_B.toUpperCase() + " ");
         env.put("ALLOW_ORIGINS", "https://app.example.com, http://localhost:5173");
-        env.put("TRUST_FORWARDED_HEADERS", "true");
+        env.put("PUBLIC_URL", "https://api.example.com/");
+        env.put("NIP98_SESSION_SECONDS", "600");
+        env.put("ADMIN_HOST", "10.0.0.2");
+        env.put("ALLOW_PRIVATE_RELAYS", "true");
         env.put("ZOOID_API_URL", "http://127.0.0.1:3334/");
         env.put("ZOOID_API_SECRET", SECRET);
         env.put("RELAY_DOMAIN", "relays.example.com");
@@ -89,7 +95,10 @@ class ConfigurationTest {
         assertEquals(4001, config.adminPort());
         assertEquals(List.of(KEY_A, KEY_B), config.admins());
         assertEquals(List.of("https://app.example.com", "http://localhost:5173"), config.allowOrigins());
-        assertTrue(config.trustForwardedHeaders());
+        assertEquals("https://api.example.com", config.publicUrl());
+        assertEquals(600, config.nip98SessionSeconds());
+        assertEquals("10.0.0.2", config.adminHost());
+        assertTrue(config.allowPrivateRelays());
         assertEquals("http://127.0.0.1:3334", config.zooidApiUrl().orElseThrow());
         assertEquals(SECRET, config.zooidApiSecret().orElseThrow());
         assertEquals("relays.example.com", config.relayDomain());
@@ -132,7 +141,11 @@ class ConfigurationTest {
             "ADMIN_PORT|-1",
             "ADMINS|npub1abc",
             "ADMINS|" + KEY_A + ",zz",
-            "TRUST_FORWARDED_HEADERS|maybe",
+            "PUBLIC_URL|ftp://api.example.com",
+            "PUBLIC_URL|api.example.com",
+            "NIP98_SESSION_SECONDS|-1",
+            "NIP98_SESSION_SECONDS|ten",
+            "ALLOW_PRIVATE_RELAYS|maybe",
             "ZOOID_API_URL|ftp://zooid",
             "ZOOID_API_URL|not a url",
             "ZOOID_API_SECRET|1234",

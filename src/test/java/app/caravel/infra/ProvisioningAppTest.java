@@ -73,13 +73,13 @@ class ProvisioningAppTest {
     @Test
     void aRelayIsProvisionedChangedAndRemovedThroughTheApi() throws Exception {
         SignedClient client = tenant();
-        String id = client.post("/relays", "{\"subdomain\":\"e2e\",\"name\":\"E2E\",\"plan\":\"basic\",\"blossom\":true}")
-                .json().path("id").asText();
+        String id = client.post("/relays", "{\"subdomain\":\"e2e\",\"info_name\":\"E2E\",\"plan\":\"basic\",\"blossom_enabled\":true}")
+                .data().path("id").asText();
         await("config on zooid", () -> ZOOID.config(id) != null);
         await("relay active", () -> Relay.ACTIVE.equals(row(id).status()));
         assertEquals("e2e.relays.example.com", ZOOID.config(id).path("host").asText());
         assertEquals(row(id).secret(), ZOOID.config(id).path("secret").asText(), "the key goes to zooid and only there");
-        assertEquals("active", client.get("/relays/" + id).json().path("status").asText());
+        assertEquals("active", client.get("/relays/" + id).data().path("status").asText());
 
         assertEquals(200, client.put("/relays/" + id, "{\"plan\":\"free\"}").status());
         await("blossom off on zooid", () -> !ZOOID.config(id).path("blossom").path("enabled").asBoolean());
@@ -96,8 +96,8 @@ class ProvisioningAppTest {
     @Test
     void aFailingZooidIsRetriedByJobRunrUntilItRecovers() throws Exception {
         ZOOID.failNext(1, 502);
-        String id = tenant().post("/relays", "{\"subdomain\":\"retry-me\",\"name\":\"R\",\"plan\":\"free\"}")
-                .json().path("id").asText();
+        String id = tenant().post("/relays", "{\"subdomain\":\"retry-me\",\"info_name\":\"R\",\"plan\":\"free\"}")
+                .data().path("id").asText();
         await("the failure recorded", () -> row(id).syncError() != null);
         assertTrue(row(id).syncError().startsWith("zooid answered 502"), row(id).syncError());
         await("the retry succeeded", () -> ZOOID.config(id) != null && row(id).syncError() == null);
@@ -108,8 +108,8 @@ class ProvisioningAppTest {
     void aLongOutageIsHealedByTheReconcileSweep() throws Exception {
         ZOOID.stop();
         try {
-            String id = tenant().post("/relays", "{\"subdomain\":\"outage\",\"name\":\"O\",\"plan\":\"free\"}")
-                    .json().path("id").asText();
+            String id = tenant().post("/relays", "{\"subdomain\":\"outage\",\"info_name\":\"O\",\"plan\":\"free\"}")
+                    .data().path("id").asText();
             await("the failure recorded", () -> row(id).syncError() != null);
             assertTrue(row(id).syncError().startsWith("zooid unreachable"));
             // the retry window runs out: JobRunr's remaining retries for this relay are gone
@@ -159,8 +159,8 @@ class ProvisioningAppTest {
 
     @Test
     void theResyncTaskEnqueuesEveryRelayOnce() throws Exception {
-        String id = tenant().post("/relays", "{\"subdomain\":\"resync\",\"name\":\"S\",\"plan\":\"free\"}")
-                .json().path("id").asText();
+        String id = tenant().post("/relays", "{\"subdomain\":\"resync\",\"info_name\":\"S\",\"plan\":\"free\"}")
+                .data().path("id").asText();
         await("synced", () -> ZOOID.config(id) != null && row(id).syncedAt() != null);
         ZOOID.putForeign(id, ((com.fasterxml.jackson.databind.node.ObjectNode) ZOOID.config(id).deepCopy())
                 .put("secret", KeyPair.generate().secretHex()));

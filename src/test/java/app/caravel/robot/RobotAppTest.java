@@ -78,7 +78,7 @@ class RobotAppTest {
                 List.of(List.of("relay", INBOX.url())), ""));
         SignedClient client = new SignedClient(PORT, tenant);
         client.post("/tenants", null);
-        assertEquals(201, client.post("/relays", "{\"subdomain\":\"hello\",\"name\":\"Hello\",\"plan\":\"free\"}").status());
+        assertEquals(201, client.post("/relays", "{\"subdomain\":\"hello\",\"info_name\":\"Hello\",\"plan\":\"free\"}").status());
 
         await("the DM", () -> !INBOX.events(1059).isEmpty());
         Event rumor = Nip17.open(INBOX.events(1059).get(0), tenant);

@@ -38,6 +38,20 @@ public final class SignedClient {
             }
         }
 
+        /** The payload of a success envelope. */
+        public JsonNode data() {
+            JsonNode envelope = json();
+            if (!"ok".equals(envelope.path("code").asText()) || !envelope.has("data")) {
+                throw new AssertionError("not a success envelope: " + status + " " + body);
+            }
+            return envelope.path("data");
+        }
+
+        /** The envelope's code: "ok" or an error slug. */
+        public String code() {
+            return json().path("code").asText(null);
+        }
+
         public String error() {
             return json().path("error").asText(null);
         }
