@@ -5,6 +5,8 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 
@@ -29,6 +31,8 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
     private final RequestUrl requestUrl;
     private final ReplayCache replays;
     private final Set<String> admins;
+    @Context
+    private HttpServletRequest servletRequest;
 
     public Nip98AuthFilter(Nip98 nip98, RequestUrl requestUrl, ReplayCache replays, Set<String> admins) {
         this.nip98 = nip98;
@@ -43,7 +47,7 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         Nip98.Auth auth;
         try {
             auth = nip98.verify(request.getHeaderString(HttpHeaders.AUTHORIZATION), requestUrl.base(),
-                    requestUrl.of(request), request.getMethod(), body);
+                    requestUrl.of(request), wireMethod(request), body);
         } catch (Nip98.Failure failure) {
             throw ApiException.unauthorized(failure.getMessage());
         }
@@ -75,6 +79,11 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
                 return "NIP-98";
             }
         });
+    }
+
+    /** The method the client sent: Jersey serves HEAD with the GET method and reports GET. */
+    private String wireMethod(ContainerRequestContext request) {
+        return servletRequest != null ? servletRequest.getMethod() : request.getMethod();
     }
 
     /** Reads the raw body (needed for the payload hash) and puts it back for Jersey. */

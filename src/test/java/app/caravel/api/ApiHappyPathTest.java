@@ -131,4 +131,25 @@ class ApiHappyPathTest {
         assertEquals(200, doc.status());
         assertEquals("3.0.3", doc.json().path("openapi").asText(), "a file for tools: served as it is");
     }
+
+    @Test
+    void whatHttpAndNostrAllowIsAccepted() {
+        KeyPair carol = KeyPair.generate();
+        SignedClient client = new SignedClient(PORT, carol);
+        String token = client.authHeader("GET", "/identity", null).substring("Nostr ".length());
+        for (String scheme : List.of("nostr ", "NOSTR ", "Nostr ")) {
+            assertEquals(200, client.raw("GET", "/identity", null, scheme + token, null).status(), scheme);
+        }
+        SignedClient.Reply head = client.raw("HEAD", "/identity", null, client.authHeader("HEAD", "/identity", null), null);
+        assertEquals(200, head.status(), "HEAD signed with method HEAD");
+        assertEquals("", head.body());
+
+        client.post("/tenants", null);
+        String name = "Family 👨\u200d👩\u200d👧 relay ⚡\ufe0f";
+        SignedClient.Reply relay = client.post("/relays", "{\"subdomain\":\"emoji\",\"plan\":\"free\",\"info_name\":\""
+                + name + "\",\"info_description\":\"🏳️\u200d🌈 welcome\"}");
+        assertEquals(201, relay.status(), relay.body());
+        assertEquals("Family 👨\u200d👩\u200d👧 relay ⚡\ufe0f", relay.data().path("info_name").asText(),
+                "emoji, joined sequences included, stay as written");
+    }
 }
