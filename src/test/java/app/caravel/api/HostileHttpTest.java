@@ -63,6 +63,10 @@ class HostileHttpTest {
         r.add(new Raw("line folding", "GET /identity HTTP/1.1\r\n" + HOST + "X-Folded: a\r\n b\r\n"
                 + "Connection: close\r\n\r\n", 400, "bad-request"));
         r.add(new Raw("no Host", "GET /identity HTTP/1.1\r\nConnection: close\r\n\r\n", 400, "bad-request"));
+        r.add(new Raw("an Accept the API cannot serve", "GET /plans HTTP/1.1\r\n" + HOST + "Accept: application/xml\r\n"
+                + "Connection: close\r\n\r\n", 406, "not-acceptable"));
+        r.add(new Raw("an unknown route", "GET /nowhere HTTP/1.1\r\n" + HOST + "Connection: close\r\n\r\n", 404,
+                "not-found"));
         for (String method : List.of("TRACE", "PROPFIND", "FOO", "get")) {
             r.add(new Raw(method + " method", method + " /relays HTTP/1.1\r\n" + HOST + "Connection: close\r\n\r\n",
                     405, "method-not-allowed"));
