@@ -18,6 +18,7 @@ import app.caravel.api.RequestUrl;
 import app.caravel.api.TenantResource;
 import app.caravel.api.TenantService;
 import app.caravel.billing.BillingJobs;
+import app.caravel.billing.BillingRun;
 import app.caravel.billing.BillingTickCommand;
 import app.caravel.billing.BillingTickJob;
 import app.caravel.billing.BillingTickServlet;
@@ -275,16 +276,18 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     /** Invoicing and collection over NWC; with no NWC_URL no invoice is made (usage is kept for later). */
     private Collector registerBilling(CaravelConfiguration config, Environment environment, Notifier notifier) {
         Optional<NwcUri> platform = config.nwcUrl();
-        NwcClient nwc = new NwcClient(relayPool, clock, Duration.ofSeconds(30));
+        NwcClient nwc = new NwcClient(relayPool, clock, Duration.ofSeconds(config.nwcTimeoutSeconds()),
+                config.nwcMaxInFlight());
         Wallets wallets = new Wallets(nwc);
         RelayStanding standing = new RelayStanding(jobQueue, notifier, RelayStanding.hosts(config.relayDomain()));
         Collector collector = new Collector(database, platform, wallets, notifier, standing,
                 Duration.ofDays(config.billingGraceDays()));
-        BillingJobs billing = new BillingJobs(new Invoicer(database, platform, wallets, notifier), collector, clock);
-        jobHandlers.register(BillingJobs.class, billing);
-        jobs.scheduler().scheduleRecurrently("billing-tick", "0 * * * *", new BillingTickJob());
-        jobs.scheduler().scheduleRecurrently("collect-invoices", "30 * * * *", new CollectJob());
-        environment.admin().addServlet("billing-tick", new BillingTickServlet(billing, clock, config.billingAllowAt()))
+        Invoicer invoicer = new Invoicer(database, platform, wallets, notifier, clock);
+        jobHandlers.register(BillingJobs.class, new BillingJobs(database, jobQueue, invoicer, collector, clock));
+        jobs.scheduler().scheduleRecurrently("billing-tick", "0 * * * *", new BillingTickJob(null));
+        jobs.scheduler().scheduleRecurrently("collect-invoices", "30 * * * *", new CollectJob(null));
+        environment.admin().addServlet("billing-tick", new BillingTickServlet(
+                        new BillingRun(database, jobs.scheduler(), Duration.ofMinutes(10)), clock, config.billingAllowAt()))
                 .addMapping("/tasks/billing-tick");
         platform.ifPresent(uri -> environment.healthChecks().register("wallet", new WalletHealthCheck(nwc, uri)));
         return collector;
@@ -317,7 +320,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         environment.getApplicationContext().setErrorHandler(jettyErrors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
         jersey.register(new IdentityResource(access));
-        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), clock), relayPolicy,
+        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), jobQueue, clock), relayPolicy,
                 config.relayDomain()));
         jersey.register(new PlanResource());
         jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock,

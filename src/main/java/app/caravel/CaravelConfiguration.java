@@ -47,7 +47,9 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("dashboard_port") private String dashboardPort = "8000";
     @JsonProperty("dashboard_user") private String dashboardUser;
     @JsonProperty("dashboard_password") private String dashboardPassword;
-    @JsonProperty("workers") private String workers = "4";
+    @JsonProperty("workers") private String workers = "32";
+    @JsonProperty("nwc_timeout_seconds") private String nwcTimeoutSeconds = "30";
+    @JsonProperty("nwc_max_in_flight") private String nwcMaxInFlight = "64";
     @JsonProperty("job_poll_seconds") private String jobPollSeconds = "5";
     @JsonProperty("billing_grace_days") private String billingGraceDays = "7";
     @JsonProperty("billing_allow_at") private String billingAllowAt = "false";
@@ -79,6 +81,8 @@ public class CaravelConfiguration extends Configuration {
         billingGraceDays();
         billingAllowAt();
         allowPrivateRelays();
+        nwcTimeoutSeconds();
+        nwcMaxInFlight();
         databasePoolSize();
         resyncAfterHours();
     }
@@ -114,6 +118,18 @@ public class CaravelConfiguration extends Configuration {
     @JsonIgnore
     public String adminHost() {
         return ConfigValues.optional(adminHost).orElse("127.0.0.1");
+    }
+
+    /** How long a NIP-47 call waits for the wallet's answer. */
+    @JsonIgnore
+    public int nwcTimeoutSeconds() {
+        return ConfigValues.integer("NWC_TIMEOUT_SECONDS", nwcTimeoutSeconds, 1, 300, 30);
+    }
+
+    /** At most this many NIP-47 calls wait on one wallet relay at a time (the rest queue): a relay is not flooded. */
+    @JsonIgnore
+    public int nwcMaxInFlight() {
+        return ConfigValues.integer("NWC_MAX_IN_FLIGHT", nwcMaxInFlight, 1, 10_000, 64);
     }
 
     /**
@@ -244,9 +260,13 @@ public class CaravelConfiguration extends Configuration {
         return ConfigValues.optional(dashboardPassword);
     }
 
+    /**
+     * JobRunr worker threads. Billing and sync jobs mostly wait on wallets and zooid, so many more threads than
+     * cores: 32 keeps about 30 wallet calls in flight (≥ 100 calls/s at 250 ms a call) on 2 cores.
+     */
     @JsonIgnore
     public int workers() {
-        return ConfigValues.integer("WORKERS", workers, 1, 256, 4);
+        return ConfigValues.integer("WORKERS", workers, 1, 256, 32);
     }
 
     /** JobRunr's poll interval; never below 5 s so the shared SQLite file isn't hammered. */

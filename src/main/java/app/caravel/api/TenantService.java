@@ -5,6 +5,10 @@ import app.caravel.db.Conflicts;
 import app.caravel.db.ActivityDao;
 import app.caravel.db.Tenant;
 import app.caravel.db.TenantDao;
+import app.caravel.billing.CollectInvoiceJob;
+import app.caravel.db.Invoice;
+import app.caravel.db.InvoiceDao;
+import app.caravel.jobs.JobQueue;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -12,10 +16,12 @@ import java.time.Clock;
 /** Tenant writes: each row change and its activity entry commit together. */
 public final class TenantService {
     private final Jdbi jdbi;
+    private final JobQueue jobs;
     private final Clock clock;
 
-    public TenantService(Jdbi jdbi, Clock clock) {
+    public TenantService(Jdbi jdbi, JobQueue jobs, Clock clock) {
         this.jdbi = jdbi;
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -45,7 +51,10 @@ public final class TenantService {
         }
     }
 
-    /** Sets (or with null clears) the tenant's wallet; a new wallet clears the last payment error. */
+    /**
+     * Sets (or with null clears) the tenant's wallet; a new wallet clears the last payment error and has the
+     * tenant's pending invoices collected at once (jobs committed with the wallet), not at the next hourly run.
+     */
     public Tenant setWallet(String pubkey, String nwcUrl) {
         return jdbi.inTransaction(handle -> {
             TenantDao tenants = handle.attach(TenantDao.class);
@@ -53,6 +62,11 @@ public final class TenantService {
             Tenant tenant = tenants.find(pubkey).orElseThrow(() -> ApiException.notFound("tenant not found"));
             handle.attach(ActivityDao.class).insert(
                     Activity.ofTenant("update_tenant", tenant, clock.instant().getEpochSecond()));
+            if (nwcUrl != null) {
+                for (Invoice pending : handle.attach(InvoiceDao.class).pendingFor(pubkey)) {
+                    jobs.enqueue(handle, new CollectInvoiceJob(pending.id(), null));
+                }
+            }
             return tenant;
         });
     }

@@ -8,16 +8,17 @@ import java.io.IOException;
 import java.time.Clock;
 
 /**
- * {@code POST /tasks/billing-tick} on the admin port: a billing tick and a collection run now. With
+ * {@code POST /tasks/billing-tick} on the admin port: a billing tick and a collection run now, to completion
+ * ({@link BillingRun}), answering the counts. With
  * BILLING_ALLOW_AT=true, {@code at=<unix seconds>} bills as of that instant (tests, dev); otherwise
  * {@code at} is refused with 400.
  */
 public class BillingTickServlet extends HttpServlet {
-    private final transient BillingJobs billing;
+    private final transient BillingRun billing;
     private final transient Clock clock;
     private final boolean allowAt;
 
-    public BillingTickServlet(BillingJobs billing, Clock clock, boolean allowAt) {
+    public BillingTickServlet(BillingRun billing, Clock clock, boolean allowAt) {
         this.billing = billing;
         this.clock = clock;
         this.allowAt = allowAt;
@@ -40,7 +41,13 @@ public class BillingTickServlet extends HttpServlet {
                 return;
             }
         }
-        response.getWriter().println(billing.runNow(when));
+        try {
+            response.getWriter().println(billing.run(when));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.setStatus(503);
+            response.getWriter().println("{\"error\":\"interrupted\"}");
+        }
     }
 
     private static void fail(HttpServletResponse response, String message) throws IOException {

@@ -19,36 +19,38 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Collects pending invoices (SPEC §5.2) and applies the grace period.
+ * Collects one invoice at a time (SPEC §5.2); the service runs one job per invoice, so a slow or silent
+ * wallet holds back nobody else. Correctness rests on the database alone (conditional updates), never on a
+ * lock in this process, so any number of collectors may run.
  *
  * <p>The no-double-payment protocol, for an invoice and a tenant wallet:
  * <ol>
- *   <li>Ask the platform wallet ({@code lookup_invoice}) first: paid out of band means paid, nothing sent.</li>
+ *   <li>Ask the platform wallet ({@code lookup_invoice}) about every payment hash the invoice has had: paid out
+ *   of band (or a late payment of a replaced BOLT11) means paid, nothing sent.</li>
  *   <li>If a previous attempt left the in-flight marker ({@code paying_at}, naming the wallet asked in
  *   {@code paying_wallet}), its outcome is unknown (the process died, or the wallet never answered). Only
  *   that wallet can say what became of it: settled → paid; pending → wait; failed or unknown to it → the
  *   marker is cleared. If the tenant has since connected another wallet, the marker stands until the
  *   platform wallet sees the payment or the BOLT11 expires (after which the old payment can no longer land).
  *   No {@code pay_invoice} is ever sent while the marker stands.</li>
- *   <li>At most one attempt per invoice per 24 h.</li>
+ *   <li>A BOLT11 that has expired, or will within a day, is replaced by a fresh one from the platform wallet
+ *   (same invoice, same amount; the old hash is kept) before it is sent or paid.</li>
+ *   <li>At most one attempt per invoice per wallet per 24 h: a newly connected wallet pays at once.</li>
  *   <li>Set the marker and commit it durably ({@link Database#durably}), then send {@code pay_invoice}.
- *   Success → paid (marker cleared). A
- *   well-formed wallet error → the marker is cleared, the error kept on the tenant and invoice, and the
- *   tenant told once per kind of error. No answer, or one that cannot be read → the marker stays, and step 2
- *   settles it later.</li>
+ *   Success → paid (marker cleared). A well-formed wallet error → the marker is cleared, the error kept on the
+ *   tenant and invoice, and the tenant told once per kind of error. No answer, or one that cannot be read →
+ *   the marker stays, and step 2 settles it later.</li>
  * </ol>
  * A crash anywhere leaves either no marker (nothing was sent) or a marker (step 2 asks before paying), so
- * a retry never pays twice. Every marker change is a conditional update, so two collectors racing on one
- * invoice cannot both pay it.
+ * a retry never pays twice.
  */
 public final class Collector {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private static final long DAY = 86_400;
-    /** The dedupe key prefix of the DM that asks a tenant without a wallet to pay an invoice itself. */
-    public static final String BOLT11_KEY = "invoice_bolt11:";
+    /** A BOLT11 expiring within this is replaced before it is sent or paid. */
+    static final long REISSUE_BEFORE = DAY;
 
     private final Database db;
     private final Optional<NwcUri> platform;
@@ -56,7 +58,6 @@ public final class Collector {
     private final Notifier notifier;
     private final RelayStanding standing;
     private final Duration grace;
-    private final ReentrantLock lock = new ReentrantLock();
 
     public Collector(Database db, Optional<NwcUri> platform, Wallets wallets, Notifier notifier,
                      RelayStanding standing, Duration grace) {
@@ -71,57 +72,81 @@ public final class Collector {
     public record CollectResult(int paid, int attempted, int delinquent) {
     }
 
+    public enum Step { PAID, ATTEMPTED, WAITING, NOTHING }
+
     public enum CloseOutcome { CLOSED, NOT_PENDING, PAYMENT_IN_FLIGHT }
 
-    public CollectResult collect(long now) {
-        lock.lock();
-        try {
-            int paid = 0;
-            int attempted = 0;
-            for (Invoice invoice : db.invoices().listPending()) {
-                try {
-                    switch (collect(invoice, now)) {
-                        case PAID -> paid++;
-                        case ATTEMPTED -> attempted++;
-                        default -> { }
-                    }
-                } catch (NwcException e) {
-                    LOG.warn("invoice {}: wallet unavailable ({}), trying again later", invoice.id(), e.describe());
-                }
-            }
-            paid += bookLatePayments(now);
-            return new CollectResult(paid, attempted, applyGracePeriod(now));
-        } finally {
-            lock.unlock();
-        }
+    /** The dedupe key of the DM that asks a tenant without a wallet to pay one BOLT11 itself. */
+    public static String bolt11Key(String invoiceId, String paymentHash) {
+        return "invoice_bolt11:" + invoiceId + ":" + paymentHash;
     }
 
-    private enum Step { PAID, ATTEMPTED, WAITING, CLEARED }
+    /** Every pending invoice in turn, in this thread, then the grace period: for tests and tools. */
+    public CollectResult collect(long now) {
+        int paid = 0;
+        int attempted = 0;
+        for (String id : db.invoices().pendingIds()) {
+            try {
+                switch (collect(id, now)) {
+                    case PAID -> paid++;
+                    case ATTEMPTED -> attempted++;
+                    default -> { }
+                }
+            } catch (NwcException e) {
+                LOG.warn("invoice {}: wallet unavailable ({}), trying again later", id, e.describe());
+            }
+        }
+        for (Invoice closed : db.invoices().listClosedPayable(now)) {
+            try {
+                if (collect(closed.id(), now) == Step.PAID) {
+                    paid++;
+                }
+            } catch (NwcException e) {
+                LOG.warn("closed invoice {}: platform wallet unavailable ({})", closed.id(), e.describe());
+            }
+        }
+        return new CollectResult(paid, attempted, applyGracePeriod(now));
+    }
 
-    private Step collect(Invoice invoice, long now) throws NwcException {
+    /**
+     * One invoice: what the collect job runs. Throws when a wallet whose answer decides the next step did not
+     * give one (the job is retried with backoff); a refused payment is recorded, not thrown.
+     */
+    public Step collect(String invoiceId, long now) throws NwcException {
+        Invoice invoice = db.invoices().find(invoiceId).orElse(null);
+        if (invoice == null || invoice.bolt11() == null || Invoice.PAID.equals(invoice.status())) {
+            return Step.NOTHING;
+        }
         if (settledAtPlatform(invoice)) {
             return paid(invoice, now) ? Step.PAID : Step.WAITING;
         }
+        if (!Invoice.PENDING.equals(invoice.status())) {
+            return Step.NOTHING; // closed: only a late payment of it is looked for
+        }
         Tenant tenant = db.tenants().find(invoice.tenant()).orElseThrow();
-        if (tenant.nwcUrl() == null) {
+        Optional<NwcUri> wallet = Optional.ofNullable(tenant.nwcUrl()).map(NwcUri::parse);
+        if (invoice.payingAt() != null) {
+            Step inFlight = settleInFlight(invoice, wallet, now);
+            if (inFlight != Step.NOTHING) {
+                return inFlight;
+            }
+            invoice = db.invoices().find(invoiceId).orElseThrow();
+        }
+        invoice = reissueIfExpiring(invoice, now);
+        if (wallet.isEmpty()) {
             sendBolt11(invoice);
             return Step.WAITING;
         }
-        NwcUri wallet = NwcUri.parse(tenant.nwcUrl());
-        if (invoice.payingAt() != null) {
-            Step inFlight = settleInFlight(invoice, wallet, now);
-            if (inFlight != Step.CLEARED) {
-                return inFlight;
-            }
-        }
-        if (invoice.attemptedAt() != null && now - invoice.attemptedAt() < DAY) {
+        String payer = wallet.get().payerId();
+        if (invoice.attemptedAt() != null && now - invoice.attemptedAt() < DAY && payer.equals(invoice.attemptedWallet())) {
             return Step.WAITING;
         }
-        if (db.durably(h -> h.attach(InvoiceDao.class).markPaying(invoice.id(), now, wallet.payerId())) == 0) {
+        String paying = invoice.id();
+        if (db.durably(h -> h.attach(InvoiceDao.class).markPaying(paying, now, payer)) == 0) {
             return Step.WAITING;
         }
         try {
-            wallets.pay(wallet, invoice.bolt11());
+            wallets.pay(wallet.get(), invoice.bolt11());
         } catch (NwcException e) {
             recordFailure(invoice, e, now);
             return Step.ATTEMPTED;
@@ -129,15 +154,26 @@ public final class Collector {
         return paid(invoice, now) ? Step.PAID : Step.ATTEMPTED;
     }
 
+    /** The platform wallet, asked about every hash the invoice has had (a replaced BOLT11 may still be paid). */
     private boolean settledAtPlatform(Invoice invoice) throws NwcException {
-        return platform.isPresent() && invoice.paymentHash() != null
-                && wallets.lookup(platform.get(), invoice.paymentHash()) == Wallets.PaymentState.SETTLED;
+        if (platform.isEmpty()) {
+            return false;
+        }
+        for (String hash : db.invoices().paymentHashes(invoice.id())) {
+            if (wallets.lookup(platform.get(), hash) == Wallets.PaymentState.SETTLED) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** What became of a payment whose outcome was unknown: only the wallet that was asked may say it failed. */
-    private Step settleInFlight(Invoice invoice, NwcUri wallet, long now) throws NwcException {
-        if (wallet.payerId().equals(invoice.payingWallet())) {
-            return switch (wallets.lookup(wallet, invoice.paymentHash())) {
+    /**
+     * What became of a payment whose outcome was unknown: only the wallet that was asked may say it failed.
+     * NOTHING when the marker was cleared and collection goes on.
+     */
+    private Step settleInFlight(Invoice invoice, Optional<NwcUri> wallet, long now) throws NwcException {
+        if (wallet.isPresent() && wallet.get().payerId().equals(invoice.payingWallet())) {
+            return switch (wallets.lookup(wallet.get(), invoice.paymentHash())) {
                 case SETTLED -> paid(invoice, now) ? Step.PAID : Step.WAITING;
                 case PENDING -> Step.WAITING;
                 case FAILED, NOT_FOUND -> clear(invoice);
@@ -151,22 +187,25 @@ public final class Collector {
     }
 
     private Step clear(Invoice invoice) {
-        return db.invoices().clearPaying(invoice.id(), invoice.payingAt()) == 1 ? Step.CLEARED : Step.WAITING;
+        return db.invoices().clearPaying(invoice.id(), invoice.payingAt()) == 1 ? Step.NOTHING : Step.WAITING;
     }
 
-    /** A late payment of a closed invoice (still payable) is booked: the money is never lost from the books. */
-    private int bookLatePayments(long now) {
-        int booked = 0;
-        for (Invoice closed : db.invoices().listClosedPayable(now)) {
-            try {
-                if (settledAtPlatform(closed) && paid(closed, now)) {
-                    booked++;
-                }
-            } catch (NwcException e) {
-                LOG.warn("closed invoice {}: platform wallet unavailable ({})", closed.id(), e.describe());
-            }
+    /** Same invoice, same amount, a fresh BOLT11 when the current one is (nearly) expired; the old hash is kept. */
+    private Invoice reissueIfExpiring(Invoice invoice, long now) throws NwcException {
+        if (platform.isEmpty() || invoice.expiresAt() == null || invoice.expiresAt() - now > REISSUE_BEFORE) {
+            return invoice;
         }
-        return booked;
+        Wallets.Bolt11 fresh = wallets.makeInvoice(platform.get(), invoice.amount(),
+                Invoicer.description(invoice.periodStart(), invoice.periodEnd()), now);
+        db.jdbi().useTransaction(handle -> {
+            InvoiceDao invoices = handle.attach(InvoiceDao.class);
+            if (invoices.reissue(invoice.id(), invoice.paymentHash(), fresh.invoice(), fresh.paymentHash(),
+                    fresh.expiresAt()) == 1) {
+                invoices.insertHash(fresh.paymentHash(), invoice.id(), fresh.invoice(), fresh.expiresAt(), now);
+                LOG.info("invoice {}: BOLT11 expiring, re-issued", invoice.id());
+            }
+        });
+        return db.invoices().find(invoice.id()).orElseThrow();
     }
 
     /** pending (or closed) → paid once; the tenant's last error is cleared and its delinquent relays come back. */
@@ -202,20 +241,21 @@ public final class Collector {
     }
 
     /**
-     * With no wallet to collect from, the tenant gets the BOLT11 by DM, once (the message's unique key; the
-     * invoice's {@code sent_at} is set when a relay accepts it).
+     * With no wallet to collect from, the tenant gets the BOLT11 by DM, once per BOLT11 (the message's unique
+     * key; the invoice's {@code sent_at} is set when a relay accepts it).
      */
     private void sendBolt11(Invoice invoice) {
         db.jdbi().useTransaction(handle -> notifier.notify(handle, invoice.tenant(), DmSender.INVOICE_CREATED,
-                Activity.INVOICE, invoice.id(), BOLT11_KEY + invoice.id(), Messages.invoiceCreated(invoice.periodStart(),
-                        invoice.periodEnd(), invoice.amount(), invoice.bolt11(), false)));
+                Activity.INVOICE, invoice.id(), bolt11Key(invoice.id(), invoice.paymentHash()),
+                Messages.invoiceCreated(invoice.periodStart(), invoice.periodEnd(), invoice.amount(), invoice.bolt11(),
+                        false)));
     }
 
     /** Invoices unpaid past the grace period make their tenant's paid relays delinquent (once). */
-    private int applyGracePeriod(long now) {
+    public int applyGracePeriod(long now) {
         int changed = 0;
         for (Invoice invoice : db.invoices().listPending()) {
-            if (now - invoice.createdAt() >= grace.toSeconds()) {
+            if (invoice.bolt11() != null && now - invoice.createdAt() >= grace.toSeconds()) {
                 changed += db.jdbi().inTransaction(handle -> standing.suspend(handle, invoice.tenant(), invoice.id(),
                         invoice.amount(), invoice.bolt11(), now).size());
             }

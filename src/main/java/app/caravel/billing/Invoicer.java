@@ -17,82 +17,115 @@ import app.caravel.robot.Notifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The billing tick: for each tenant with a billing anchor and no pending invoice, the first closed period
- * since its last invoice whose usage is above zero gets an invoice. The BOLT11 comes from the platform
- * wallet first; then invoice, items, activity and the DM commit in one transaction. The (tenant,
- * period_start) unique key makes a second invoice for the same period impossible, and ticks are serialised
- * so two of them never ask the wallet twice.
+ * Invoices one tenant (SPEC §5.2): the first closed period since its last invoice whose usage is above zero.
+ * The invoice is claimed before the platform wallet is asked: invoice, items and activity are inserted in one
+ * transaction under the (tenant, period_start) unique key, so two runs, in one process or several, never make
+ * two invoices. Then the run holding a lease (a conditional update that expires) asks the platform wallet for
+ * the BOLT11, recorded only on an invoice still without one. A run that died in between leaves a claimed
+ * invoice that the next run finishes once the lease has run out; a wallet error leaves it for the job's retry,
+ * and holds back nobody else's.
  */
 public final class Invoicer {
     private static final Logger LOG = LoggerFactory.getLogger(Invoicer.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    /** No rolling month is shorter: a tenant whose last period ended less than this ago has nothing due. */
+    private static final Duration SHORTEST_MONTH = Duration.ofDays(28);
+    /** How long a run may take to get a BOLT11 before another may try: twice the NWC call's timeout. */
+    static final Duration MAKING_LEASE = Duration.ofSeconds(60);
 
     private final Database db;
     private final Optional<NwcUri> platform;
     private final Wallets wallets;
     private final Notifier notifier;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Clock clock;
 
-    public Invoicer(Database db, Optional<NwcUri> platform, Wallets wallets, Notifier notifier) {
+    public Invoicer(Database db, Optional<NwcUri> platform, Wallets wallets, Notifier notifier, Clock clock) {
         this.db = db;
         this.platform = platform;
         this.wallets = wallets;
         this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    public boolean enabled() {
+        return platform.isPresent();
     }
 
     public record TickResult(int invoices, int failures) {
     }
 
+    /** The tenants an invoice job should look at now (one query). */
+    public List<String> dueTenants(long now) {
+        return enabled() ? db.tenants().dueForInvoice(now - SHORTEST_MONTH.toSeconds()) : List.of();
+    }
+
+    /** Every due tenant in turn, in this thread: for tests and tools; the service fans out one job per tenant. */
     public TickResult tick(long now) {
-        if (platform.isEmpty()) {
-            LOG.info("invoicing disabled (NWC_URL not set): no invoices made");
-            return new TickResult(0, 0);
-        }
-        lock.lock();
-        try {
-            int made = 0;
-            int failed = 0;
-            for (Tenant tenant : db.tenants().billable()) {
-                try {
-                    if (invoiceTenant(tenant, now)) {
-                        made++;
-                    }
-                } catch (NwcException e) {
-                    failed++;
-                    LOG.warn("no invoice for {} this tick: platform wallet said {}", tenant.pubkey(), e.describe());
+        int made = 0;
+        int failed = 0;
+        for (String tenant : dueTenants(now)) {
+            try {
+                if (invoice(tenant, now)) {
+                    made++;
                 }
+            } catch (NwcException e) {
+                failed++;
             }
-            return new TickResult(made, failed);
-        } finally {
-            lock.unlock();
+        }
+        return new TickResult(made, failed);
+    }
+
+    /**
+     * Claims and makes the tenant's next invoice, if one is due; true when this call made it. Throws when the
+     * platform wallet did not make the BOLT11: the claim stays, and the retry finishes it.
+     */
+    public boolean invoice(String tenantPubkey, long now) throws NwcException {
+        if (!enabled()) {
+            return false;
+        }
+        Tenant tenant = db.tenants().find(tenantPubkey).orElse(null);
+        if (tenant == null || tenant.billingAnchor() == null) {
+            return false;
+        }
+        Invoice claimed = claim(tenant, now);
+        if (claimed == null) {
+            return false;
+        }
+        try {
+            return finish(claimed, tenant, now);
+        } catch (NwcException e) {
+            LOG.warn("invoice {} for {}: platform wallet said {}; retried later", claimed.id(), tenantPubkey, e.describe());
+            throw e;
         }
     }
 
-    private boolean invoiceTenant(Tenant tenant, long now) throws NwcException {
-        if (!db.invoices().pendingFor(tenant.pubkey()).isEmpty()) {
-            return false;
+    /** The tenant's claimed-but-unmade invoice, or a new claim for its next period with usage; null if none. */
+    private Invoice claim(Tenant tenant, long now) {
+        List<Invoice> pending = db.invoices().pendingFor(tenant.pubkey());
+        if (!pending.isEmpty()) {
+            return pending.stream().filter(i -> i.bolt11() == null).findFirst().orElse(null);
         }
         long anchor = tenant.billingAnchor();
         Long last = db.invoices().lastPeriodEnd(tenant.pubkey());
-        long from = last == null ? anchor : Math.max(anchor, last);
-        Optional<Period> period = BillingCycle.nextClosed(anchor, from, now);
+        Optional<Period> period = BillingCycle.nextClosed(anchor, last == null ? anchor : Math.max(anchor, last), now);
         while (period.isPresent()) {
             List<Charge> charges = charges(tenant.pubkey(), period.get());
             long total = charges.stream().mapToLong(Charge::amount).sum();
             if (total > 0) {
-                return create(tenant, period.get(), charges, total, now);
+                return insertClaim(tenant, period.get(), charges, total, now);
             }
             period = BillingCycle.nextClosed(anchor, period.get().end(), now);
         }
-        return false;
+        return null;
     }
 
     /** Per relay and plan, from the tenant's relay history up to the end of the period. */
@@ -100,15 +133,9 @@ public final class Invoicer {
         return Usage.ofRelays(db.activity().relayHistory(tenant, period.end()), period);
     }
 
-    private boolean create(Tenant tenant, Period period, List<Charge> charges, long total, long now)
-            throws NwcException {
-        String description = "Caravel relay hosting " + DAY.format(Instant.ofEpochSecond(period.start())) + " to "
-                + DAY.format(Instant.ofEpochSecond(period.end()));
-        Wallets.Bolt11 bolt11 = wallets.makeInvoice(platform.get(), total, description, now);
-        boolean hasWallet = tenant.nwcUrl() != null;
-        Invoice invoice = new Invoice(Ids.random(), tenant.pubkey(), period.start(), period.end(), total,
-                bolt11.invoice(), bolt11.paymentHash(), Invoice.PENDING, now, null, null, null, null,
-                null, null, null, bolt11.expiresAt());
+    private Invoice insertClaim(Tenant tenant, Period period, List<Charge> charges, long total, long now) {
+        Invoice invoice = new Invoice(Ids.random(), tenant.pubkey(), period.start(), period.end(), total, null, null,
+                Invoice.PENDING, now, null, null, null, null, null, null, null, null, null, null);
         try {
             db.jdbi().useTransaction(handle -> {
                 InvoiceDao invoices = handle.attach(InvoiceDao.class);
@@ -118,18 +145,58 @@ public final class Invoicer {
                 handle.attach(ActivityDao.class).insert(new Activity(Ids.random(), tenant.pubkey(), now,
                         "create_invoice", Activity.INVOICE, invoice.id(),
                         "{\"amount\":" + total + ",\"period_start\":" + period.start() + ",\"status\":\"pending\"}"));
-                // without a wallet this DM is the one that asks the tenant to pay: the collector's key, said once
-                notifier.notify(handle, tenant.pubkey(), DmSender.INVOICE_CREATED, Activity.INVOICE, invoice.id(),
-                        (hasWallet ? "invoice_created:" : Collector.BOLT11_KEY) + invoice.id(),
-                        Messages.invoiceCreated(period.start(), period.end(), total, bolt11.invoice(), hasWallet));
             });
-            LOG.info("invoice {} for {}: {} sats", invoice.id(), tenant.pubkey(), total);
-            return true;
+            return invoice;
         } catch (RuntimeException e) {
             if (Conflicts.isUniqueViolation(e)) {
-                return false;
+                // another run claimed this period first: finish its claim if it is not made yet
+                return db.invoices().findByPeriod(tenant.pubkey(), period.start())
+                        .filter(i -> i.bolt11() == null && Invoice.PENDING.equals(i.status())).orElse(null);
             }
             throw e;
         }
+    }
+
+    private boolean finish(Invoice invoice, Tenant tenant, long now) throws NwcException {
+        // the lease runs on the real clock (a billing run may be "as of" another time): the wallet call's bound, twice
+        long wallNow = clock.instant().getEpochSecond();
+        if (db.invoices().leaseMaking(invoice.id(), wallNow, wallNow + MAKING_LEASE.toSeconds()) == 0) {
+            if (db.invoices().find(invoice.id()).map(i -> i.bolt11() != null).orElse(true)) {
+                return false;
+            }
+            // another run is asking the wallet (or died doing so): retry once its lease has run out
+            throw NwcException.noAnswer("another run holds the lease on this invoice's BOLT11");
+        }
+        Wallets.Bolt11 bolt11;
+        try {
+            bolt11 = wallets.makeInvoice(platform.get(), invoice.amount(),
+                    description(invoice.periodStart(), invoice.periodEnd()), now);
+        } catch (NwcException e) {
+            db.invoices().releaseMaking(invoice.id());
+            throw e;
+        }
+        boolean hasWallet = tenant.nwcUrl() != null;
+        boolean made = db.jdbi().inTransaction(handle -> {
+            InvoiceDao invoices = handle.attach(InvoiceDao.class);
+            if (invoices.setBolt11(invoice.id(), bolt11.invoice(), bolt11.paymentHash(), bolt11.expiresAt()) == 0) {
+                return false;
+            }
+            invoices.insertHash(bolt11.paymentHash(), invoice.id(), bolt11.invoice(), bolt11.expiresAt(), now);
+            // without a wallet this DM is the one that asks the tenant to pay: the collector's key, said once
+            notifier.notify(handle, tenant.pubkey(), DmSender.INVOICE_CREATED, Activity.INVOICE, invoice.id(),
+                    hasWallet ? "invoice_created:" + invoice.id() : Collector.bolt11Key(invoice.id(), bolt11.paymentHash()),
+                    Messages.invoiceCreated(invoice.periodStart(), invoice.periodEnd(), invoice.amount(),
+                            bolt11.invoice(), hasWallet));
+            return true;
+        });
+        if (made) {
+            LOG.info("invoice {} for {}: {} sats", invoice.id(), tenant.pubkey(), invoice.amount());
+        }
+        return made;
+    }
+
+    static String description(long periodStart, long periodEnd) {
+        return "Caravel relay hosting " + DAY.format(Instant.ofEpochSecond(periodStart)) + " to "
+                + DAY.format(Instant.ofEpochSecond(periodEnd));
     }
 }

@@ -35,4 +35,16 @@ public interface TenantDao {
 
     @SqlUpdate("UPDATE tenants SET status = :status WHERE pubkey = :pubkey")
     int setStatus(@Bind("pubkey") String pubkey, @Bind("status") String status);
+
+    /**
+     * Tenants an invoice may be due for, in one query: a claimed invoice still waiting for its BOLT11, or no
+     * pending invoice and a last period end (or anchor) at least {@code closedBefore} ago. The invoice job
+     * computes the exact period; a month is never shorter than 28 days, so nothing due is missed.
+     */
+    @SqlQuery("SELECT t.pubkey FROM tenants t WHERE t.billing_anchor IS NOT NULL AND ("
+            + "EXISTS (SELECT 1 FROM invoices i WHERE i.tenant = t.pubkey AND i.status = 'pending' AND i.bolt11 IS NULL) "
+            + "OR (NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant = t.pubkey AND i.status = 'pending') "
+            + "AND COALESCE((SELECT max(i.period_end) FROM invoices i WHERE i.tenant = t.pubkey), t.billing_anchor) "
+            + "<= :closedBefore)) ORDER BY t.pubkey")
+    List<String> dueForInvoice(@Bind("closedBefore") long closedBefore);
 }

@@ -140,6 +140,11 @@ public final class RelayConnection implements AutoCloseable {
             return eose;
         }
 
+        /** Still open on a live connection: not closed by us, nor by the relay, nor by a dropped socket. */
+        public boolean isLive() {
+            return subscriptions.get(id) == this && isOpen();
+        }
+
         /** The relay's CLOSED message, if it ended this subscription. */
         public String closedReason() {
             return closedReason;

@@ -408,7 +408,7 @@ class BadRequestCorpusTest {
     void aDelinquentRelayWaitsForItsInvoice() {
         app().database().relays().setStatus(paidRelay, "delinquent", 1);
         app().database().invoices().insert(new app.caravel.db.Invoice(UUID.randomUUID().toString(), OWNER.pubkey(), 1, 2,
-                10000, "lnbc1", null, "pending", 3, null, null, null, null, null, null, null, null));
+                10000, "lnbc1", null, "pending", 3, null, null, null, null, null, null, null, null, null, null));
         DbSnapshot before = DbSnapshot.of(app().database().jdbi());
         SignedClient.Reply reply = new SignedClient(PORT, OWNER).post("/relays/" + paidRelay + "/activate", null);
         assertEquals(409, reply.status(), reply.body());

@@ -50,7 +50,7 @@ class DelinquencyPathTest {
         long now = System.currentTimeMillis() / 1000;
         String invoice = Ids.random();
         db().invoices().insert(new Invoice(invoice, tenant.pubkey(), now - 40 * DAY, now - 10 * DAY, 10_000, "lnbc1", "h1",
-                Invoice.PENDING, now - 8 * DAY, null, null, null, null, null, null, null, now + 20 * DAY));
+                Invoice.PENDING, now - 8 * DAY, null, null, null, null, null, null, null, now + 20 * DAY, null, null));
         db().relays().setStatus(delinquent, Relay.DELINQUENT, now); // what the collector does past the grace period
 
         DbSnapshot before = DbSnapshot.of(db().jdbi());
@@ -79,7 +79,7 @@ class DelinquencyPathTest {
         client.post("/tenants", null);
         long now = System.currentTimeMillis() / 1000;
         db().invoices().insert(new Invoice(Ids.random(), tenant.pubkey(), now - 32 * DAY, now - 2 * DAY, 10_000, "lnbc1",
-                "h2", Invoice.PENDING, now - 2 * DAY, null, null, null, null, null, null, null, now + 28 * DAY));
+                "h2", Invoice.PENDING, now - 2 * DAY, null, null, null, null, null, null, null, now + 28 * DAY, null, null));
         assertEquals(201, client.post("/relays", "{\"subdomain\":\"ingrace\",\"info_name\":\"G\",\"plan\":\"basic\"}").status());
     }
 }

@@ -44,7 +44,7 @@ public final class BillingBench {
             Optional<NwcUri> platform = Optional.of(NwcUri.parse("nostr+walletconnect://"
                     + KeyPair.generate().pubkey() + "?relay=wss%3A%2F%2Fwallet.invalid&secret=" + KeyPair.generate().secretHex()));
             Invoicer invoicer = new Invoicer(test.db(), platform, instant,
-                    new RobotNotifier(null, Clock.systemUTC(), false));
+                    new RobotNotifier(null, Clock.systemUTC(), false), Clock.systemUTC());
 
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);

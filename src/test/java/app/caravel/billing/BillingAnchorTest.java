@@ -55,7 +55,7 @@ class BillingAnchorTest {
             history(db, T0 + 10 * DAY, "inactive");
             Period first = BillingCycle.period(T0, 0);
             db.db().invoices().insert(new Invoice(Ids.random(), TENANT, first.start(), first.end(), 3333, "lnbc", "h",
-                    Invoice.PAID, first.end(), null, null, first.end(), null, null, null, null, first.end() + 30 * DAY));
+                    Invoice.PAID, first.end(), null, null, first.end(), null, null, null, null, first.end() + 30 * DAY, null, null));
             long comeback = first.end() + 20 * DAY;
             assertEquals(comeback, anchorAfterReactivation(db, comeback));
         }

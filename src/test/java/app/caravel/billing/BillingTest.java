@@ -88,7 +88,7 @@ class BillingTest {
         Optional<NwcUri> platform = Optional.of(NwcUri.parse(platformWallet.uri(KeyPair.generate())));
         RobotNotifier notifier = new RobotNotifier(null, clock, false);
         JobQueue jobs = test.jobQueue();
-        invoicer = new Invoicer(db, platform, wallets, notifier);
+        invoicer = new Invoicer(db, platform, wallets, notifier, java.time.Clock.systemUTC());
         collector = new Collector(db, platform, wallets, notifier,
                 new RelayStanding(jobs, notifier, RelayStanding.hosts("relays.example.com")), Duration.ofDays(7));
     }
@@ -379,7 +379,7 @@ class BillingTest {
 
     @Test
     void withoutAPlatformWalletNoInvoiceIsMade() {
-        Invoicer disabled = new Invoicer(db, Optional.empty(), null, null);
+        Invoicer disabled = new Invoicer(db, Optional.empty(), null, null, java.time.Clock.systemUTC());
         assertEquals(0, disabled.tick(clock.instant().getEpochSecond()).invoices());
         assertTrue(db.invoices().listByTenant(tenant.pubkey()).isEmpty());
     }
@@ -547,5 +547,61 @@ class BillingTest {
                 "FULL only where it is needed: " + seen);
         assertEquals(1, (int) db.jdbi().withHandle(h -> h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one()),
                 "the pooled connection goes back to NORMAL");
+    }
+
+    @Test
+    void anExpiringBolt11IsReplacedBeforeItIsPaidAndTheOldHashIsKept() {
+        invoicer.tick(clock.instant().getEpochSecond());
+        Invoice first = onlyInvoice();
+        long nearlyExpired = first.expiresAt() - 12 * 3600;
+        tenantWallet.failPaymentsWith(Nip47.ErrorCode.INSUFFICIENT_BALANCE);
+        collector.collect(clock.instant().getEpochSecond()); // a first attempt, refused
+        tenantWallet.failPaymentsWith(null);
+        collector.collect(nearlyExpired);
+        Invoice paid = onlyInvoice();
+        assertEquals(Invoice.PAID, paid.status());
+        assertTrue(!paid.paymentHash().equals(first.paymentHash()), "a fresh BOLT11 was paid, not one about to expire");
+        assertEquals(first.amount(), paid.amount());
+        assertEquals(List.of(paid.paymentHash(), first.paymentHash()), db.invoices().paymentHashes(paid.id()));
+        assertTrue(ledger.settled(paid.paymentHash()));
+        assertEquals(2, platformWallet.count("make_invoice"));
+    }
+
+    @Test
+    void aLatePaymentOfAReplacedBolt11IsStillRecognised() {
+        db.tenants().setNwcUrl(tenant.pubkey(), null);
+        invoicer.tick(clock.instant().getEpochSecond());
+        Invoice first = onlyInvoice();
+        collector.collect(first.expiresAt() - 3600);
+        Invoice replaced = onlyInvoice();
+        assertTrue(!replaced.paymentHash().equals(first.paymentHash()));
+        assertEquals(2, messages().stream().filter("invoice_created"::equals).count(), "the new BOLT11 was sent too");
+        ledger.settleOutOfBand(first.bolt11()); // the tenant paid the old one just before it expired
+        collector.collect(first.expiresAt() + 3600);
+        assertEquals(Invoice.PAID, onlyInvoice().status());
+    }
+
+    @Test
+    void aDelinquentTenantComingBackAfterSixtyDaysCanPayAndGetsItsRelaysBack() {
+        db.tenants().setNwcUrl(tenant.pubkey(), null);
+        invoicer.tick(clock.instant().getEpochSecond());
+        Invoice invoice = onlyInvoice();
+        collector.collect(invoice.createdAt() + 8 * DAY);
+        assertEquals(Relay.DELINQUENT, db.relays().find(paidRelay).orElseThrow().status());
+
+        long comeback = invoice.createdAt() + 60 * DAY;
+        assertTrue(invoice.expiresAt() < comeback, "the first BOLT11 is long expired");
+        db.tenants().setNwcUrl(tenant.pubkey(), tenantWallet.uri(KeyPair.generate()));
+        assertEquals(Collector.Step.PAID, collectOne(invoice.id(), comeback));
+        assertEquals(Relay.NEW, db.relays().find(paidRelay).orElseThrow().status(), "back, pending its sync");
+        assertTrue(ledger.settled(onlyInvoice().paymentHash()));
+    }
+
+    private Collector.Step collectOne(String id, long at) {
+        try {
+            return collector.collect(id, at);
+        } catch (app.caravel.nostr.NwcException e) {
+            throw new AssertionError(e.describe(), e);
+        }
     }
 }

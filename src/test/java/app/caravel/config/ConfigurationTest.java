@@ -33,7 +33,9 @@ class ConfigurationTest {
         assertEquals(3000, config.port());
         assertEquals(8081, config.adminPort());
         assertEquals(8000, config.dashboardPort());
-        assertEquals(4, config.workers());
+        assertEquals(32, config.workers());
+        assertEquals(30, config.nwcTimeoutSeconds());
+        assertEquals(64, config.nwcMaxInFlight());
         assertEquals(5, config.jobPollSeconds());
         assertEquals(7, config.billingGraceDays());
         assertFalse(config.billingAllowAt());

@@ -131,7 +131,7 @@ class DaoTest {
         Relay relay = relay("a1b2c3d4-0000-0000-0000-000000000001", ALICE, "paid");
         db.relays().insert(relay);
         Invoice invoice = new Invoice(Ids.random(), ALICE, 1000, 2000, 5000, "lnbc50u1x", "ab".repeat(32),
-                Invoice.PENDING, 2001, null, null, null, null, null, null, null, 2001L + 30 * 86_400);
+                Invoice.PENDING, 2001, null, null, null, null, null, null, null, 2001L + 30 * 86_400, null, null);
         db.invoices().insert(invoice);
         InvoiceItem item = new InvoiceItem(invoice.id(), relay.id(), "basic", 360, 5000);
         db.invoices().insertItem(item);
@@ -140,7 +140,7 @@ class DaoTest {
         assertEquals(List.of(invoice), db.invoices().listPending());
 
         Invoice samePeriod = new Invoice(Ids.random(), ALICE, 1000, 2000, 7000, null, null, Invoice.PENDING, 2002,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
         assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "invoices.tenant, invoices.period_start",
                 () -> db.invoices().insert(samePeriod));
         assertEquals(1, db.invoices().listByTenant(ALICE).size());

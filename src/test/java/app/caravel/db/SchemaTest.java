@@ -24,7 +24,7 @@ class SchemaTest {
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                             + "AND name NOT LIKE 'DATABASECHANGELOG%' ORDER BY name").mapTo(String.class).list());
-            assertEquals(List.of("activity", "invoice_items", "invoices", "messages", "relays", "tenants"), tables);
+            assertEquals(List.of("activity", "invoice_items", "invoice_payment_hashes", "invoices", "messages", "relays", "tenants"), tables);
         }
         try (TestDatabase again = new TestDatabase(dir)) {
             assertEquals(0, again.appliedChangeSets());

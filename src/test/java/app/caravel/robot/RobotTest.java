@@ -246,7 +246,7 @@ class RobotTest {
         db.tenants().insert(new app.caravel.db.Tenant(tenant.pubkey(), null, null, NOW, NOW, "active"));
         String invoiceId = Ids.random();
         db.invoices().insert(new app.caravel.db.Invoice(invoiceId, tenant.pubkey(), NOW - 2_592_000, NOW, 10_000,
-                "lnbc100u1x", "hh", "pending", NOW, null, null, null, null, null, null, null, NOW + 2_592_000));
+                "lnbc100u1x", "hh", "pending", NOW, null, null, null, null, null, null, null, NOW + 2_592_000, null, null));
         Message dm = new Message(Ids.random(), tenant.pubkey(), DmSender.INVOICE_CREATED, "invoice", invoiceId,
                 "invoice_bolt11:" + invoiceId, "pay lnbc100u1x", Message.PENDING, null, null, null, 0, null, NOW, null);
         db.messages().insert(dm);

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +48,19 @@ public final class WalletService implements AutoCloseable {
             return byHash.values().stream().filter(e -> e.settledAt != null).count();
         }
 
+        /** Settled payments by the client key that paid them: what "paid exactly once" is counted on. */
+        public Map<String, Long> settledByClient() {
+            Map<String, Long> counts = new java.util.TreeMap<>();
+            byHash.values().stream().filter(e -> e.settledAt != null && e.payerClient != null)
+                    .forEach(e -> counts.merge(e.payerClient, 1L, Long::sum));
+            return counts;
+        }
+
+        /** BOLT11s made, by amount in msat: what "invoiced" is counted on. */
+        public long issued() {
+            return byHash.size();
+        }
+
         /** Someone paid outside NWC (another wallet, an exchange). */
         public void settleOutOfBand(String bolt11) {
             byHash.values().stream().filter(e -> e.bolt11.equals(bolt11)).forEach(e -> e.settledAt = 1L);
@@ -61,6 +74,7 @@ public final class WalletService implements AutoCloseable {
         final String issuer;
         final String preimage = Hex.encode(app.caravel.nostr.Crypto.randomBytes(32));
         volatile String payer;
+        volatile String payerClient;
         volatile Long settledAt;
 
         Entry(String bolt11, String paymentHash, long amountMsat, String issuer) {
@@ -76,7 +90,7 @@ public final class WalletService implements AutoCloseable {
     private final Ledger ledger;
     private final List<String> encryptions;
     private final RelayPool pool = new RelayPool(HttpClient.newHttpClient(), Duration.ofSeconds(2));
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread thread = new Thread(r, "wallet-double");
         thread.setDaemon(true);
         return thread;
@@ -89,6 +103,9 @@ public final class WalletService implements AutoCloseable {
     private volatile boolean holdPayments;
     private volatile UnaryOperator<ObjectNode> lookupShape = UnaryOperator.identity();
     private volatile String garbled;
+    private volatile Duration delay = Duration.ZERO;
+    private final java.util.Set<String> silentClients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<JsonNode> failMakeInvoice = params -> false;
     private RelayConnection.Subscription subscription;
 
     private WalletService(TestRelay relay, Ledger ledger, List<String> encryptions) {
@@ -156,6 +173,21 @@ public final class WalletService implements AutoCloseable {
         this.garbled = method;
     }
 
+    /** Every answer leaves this long after the request arrived (requests are still handled one by one, at once). */
+    public void answerAfter(Duration delay) {
+        this.delay = delay;
+    }
+
+    /** Requests from this client key get no answer at all (a wallet that never answers, for one tenant). */
+    public void silenceClient(String clientPubkey) {
+        silentClients.add(clientPubkey);
+    }
+
+    /** make_invoice requests whose params match answer INTERNAL (a platform wallet failing for one tenant). */
+    public void failMakeInvoiceWhen(java.util.function.Predicate<JsonNode> rule) {
+        this.failMakeInvoice = rule == null ? params -> false : rule;
+    }
+
     public void releaseHeldPayments() {
         ledger.byHash.values().stream().filter(e -> keys.pubkey().equals(e.payer) && e.settledAt == null)
                 .forEach(e -> e.settledAt = System.currentTimeMillis() / 1000);
@@ -183,7 +215,7 @@ public final class WalletService implements AutoCloseable {
         }
         String method = body.path("method").asText();
         calls.add(method);
-        if (silent) {
+        if (silent || silentClients.contains(request.pubkey())) {
             return;
         }
         JsonNode params = body.path("params");
@@ -191,7 +223,12 @@ public final class WalletService implements AutoCloseable {
         answer.put("result_type", method);
         try {
             answer.set("result", switch (method) {
-                case "make_invoice" -> makeInvoice(params);
+                case "make_invoice" -> {
+                    if (failMakeInvoice.test(params)) {
+                        throw new WalletError(Nip47.ErrorCode.INTERNAL, "the double was told to fail this make_invoice");
+                    }
+                    yield makeInvoice(params);
+                }
                 case "lookup_invoice" -> lookup(params, request.pubkey());
                 case "pay_invoice" -> pay(params, request.pubkey());
                 case "get_info" -> JSON.createObjectNode().put("alias", "wallet double").put("network", "regtest");
@@ -217,7 +254,12 @@ public final class WalletService implements AutoCloseable {
         }
         Event response = Event.sign(keys, System.currentTimeMillis() / 1000, Nip47.RESPONSE, tags,
                 encryption.encrypt(answer.toString(), keys, request.pubkey()));
-        pool.publish(response, List.of(relay.url()), Duration.ofSeconds(2));
+        if (delay.isZero()) {
+            pool.publish(response, List.of(relay.url()), Duration.ofSeconds(2));
+        } else {
+            executor.schedule(() -> pool.publish(response, List.of(relay.url()), Duration.ofSeconds(2)),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private static final class WalletError extends RuntimeException {
@@ -275,6 +317,7 @@ public final class WalletService implements AutoCloseable {
         }
         balanceMsat.addAndGet(-entry.amountMsat);
         entry.payer = keys.pubkey();
+        entry.payerClient = client;
         if (!holdPayments) {
             entry.settledAt = System.currentTimeMillis() / 1000;
         }
