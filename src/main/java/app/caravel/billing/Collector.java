@@ -201,7 +201,8 @@ public final class Collector {
             InvoiceDao invoices = handle.attach(InvoiceDao.class);
             if (invoices.reissue(invoice.id(), invoice.paymentHash(), fresh.invoice(), fresh.paymentHash(),
                     fresh.expiresAt()) == 1) {
-                invoices.insertHash(fresh.paymentHash(), invoice.id(), fresh.invoice(), fresh.expiresAt(), now);
+                // the replaced BOLT11 joins the history: a late payment of it is still looked for
+                invoices.insertHash(invoice.paymentHash(), invoice.id(), invoice.bolt11(), invoice.expiresAt(), now);
                 LOG.info("invoice {}: BOLT11 expiring, re-issued", invoice.id());
             }
         });

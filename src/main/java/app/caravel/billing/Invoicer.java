@@ -93,32 +93,54 @@ public final class Invoicer {
             return false;
         }
         Tenant tenant = db.tenants().find(tenantPubkey).orElse(null);
-        if (tenant == null || tenant.billingAnchor() == null) {
-            return false;
-        }
-        Invoice claimed = claim(tenant, now);
+        Claim claimed = tenant == null || tenant.billingAnchor() == null ? null : claim(tenant, now);
         if (claimed == null) {
             return false;
         }
+        if (!claimed.leased() && !lease(claimed.invoice())) {
+            return false;
+        }
         try {
-            return finish(claimed, tenant, now);
+            return finish(claimed.invoice(), tenant, now);
         } catch (NwcException e) {
-            LOG.warn("invoice {} for {}: platform wallet said {}; retried later", claimed.id(), tenantPubkey, e.describe());
+            LOG.warn("invoice {} for {}: platform wallet said {}; retried later", claimed.invoice().id(), tenantPubkey,
+                    e.describe());
             throw e;
         }
     }
 
+    /** A claimed invoice, and whether this run holds the lease on asking the wallet for its BOLT11. */
+    private record Claim(Invoice invoice, boolean leased) {
+    }
+
+
+    /**
+     * Leases a claim found unmade. False when its BOLT11 exists meanwhile; throws (the job retries) while
+     * another run holds the lease, or died holding it, until the lease runs out.
+     */
+    private boolean lease(Invoice invoice) throws NwcException {
+        long wallNow = clock.instant().getEpochSecond();
+        if (db.invoices().leaseMaking(invoice.id(), wallNow, wallNow + MAKING_LEASE.toSeconds()) == 1) {
+            return true;
+        }
+        if (db.invoices().find(invoice.id()).map(i -> i.bolt11() != null).orElse(true)) {
+            return false;
+        }
+        throw NwcException.noAnswer("another run holds the lease on this invoice's BOLT11");
+    }
+
     /** The tenant's claimed-but-unmade invoice, or a new claim for its next period with usage; null if none. */
-    private Invoice claim(Tenant tenant, long now) {
+    private Claim claim(Tenant tenant, long now) {
         List<Invoice> pending = db.invoices().pendingFor(tenant.pubkey());
         if (!pending.isEmpty()) {
-            return pending.stream().filter(i -> i.bolt11() == null).findFirst().orElse(null);
+            return pending.stream().filter(i -> i.bolt11() == null).findFirst().map(i -> new Claim(i, false)).orElse(null);
         }
         long anchor = tenant.billingAnchor();
         Long last = db.invoices().lastPeriodEnd(tenant.pubkey());
         Optional<Period> period = BillingCycle.nextClosed(anchor, last == null ? anchor : Math.max(anchor, last), now);
         while (period.isPresent()) {
-            List<Charge> charges = charges(tenant.pubkey(), period.get());
+            List<Charge> charges = Usage.ofRelays(db.activity().relayHistory(tenant.pubkey(), period.get().end()),
+                    period.get());
             long total = charges.stream().mapToLong(Charge::amount).sum();
             if (total > 0) {
                 return insertClaim(tenant, period.get(), charges, total, now);
@@ -128,45 +150,35 @@ public final class Invoicer {
         return null;
     }
 
-    /** Per relay and plan, from the tenant's relay history up to the end of the period. */
-    public List<Charge> charges(String tenant, Period period) {
-        return Usage.ofRelays(db.activity().relayHistory(tenant, period.end()), period);
-    }
-
-    private Invoice insertClaim(Tenant tenant, Period period, List<Charge> charges, long total, long now) {
+    /** Inserts the claim, holding the lease from the start: the insert is the one statement that decides. */
+    private Claim insertClaim(Tenant tenant, Period period, List<Charge> charges, long total, long now) {
+        long wallNow = clock.instant().getEpochSecond();
         Invoice invoice = new Invoice(Ids.random(), tenant.pubkey(), period.start(), period.end(), total, null, null,
-                Invoice.PENDING, now, null, null, null, null, null, null, null, null, null, null);
+                Invoice.PENDING, now, null, null, null, null, null, null, null, null, null,
+                wallNow + MAKING_LEASE.toSeconds());
         try {
-            db.jdbi().useTransaction(handle -> {
-                InvoiceDao invoices = handle.attach(InvoiceDao.class);
+            db.jdbi().useTransaction(h -> {
+                InvoiceDao invoices = h.attach(InvoiceDao.class);
                 invoices.insert(invoice);
                 charges.forEach(c -> invoices.insertItem(new InvoiceItem(invoice.id(), c.relay(), c.plan(), c.hours(),
                         c.amount())));
-                handle.attach(ActivityDao.class).insert(new Activity(Ids.random(), tenant.pubkey(), now,
+                h.attach(ActivityDao.class).insert(new Activity(Ids.random(), tenant.pubkey(), now,
                         "create_invoice", Activity.INVOICE, invoice.id(),
                         "{\"amount\":" + total + ",\"period_start\":" + period.start() + ",\"status\":\"pending\"}"));
             });
-            return invoice;
+            return new Claim(invoice, true);
         } catch (RuntimeException e) {
             if (Conflicts.isUniqueViolation(e)) {
                 // another run claimed this period first: finish its claim if it is not made yet
                 return db.invoices().findByPeriod(tenant.pubkey(), period.start())
-                        .filter(i -> i.bolt11() == null && Invoice.PENDING.equals(i.status())).orElse(null);
+                        .filter(i -> i.bolt11() == null && Invoice.PENDING.equals(i.status()))
+                        .map(i -> new Claim(i, false)).orElse(null);
             }
             throw e;
         }
     }
 
     private boolean finish(Invoice invoice, Tenant tenant, long now) throws NwcException {
-        // the lease runs on the real clock (a billing run may be "as of" another time): the wallet call's bound, twice
-        long wallNow = clock.instant().getEpochSecond();
-        if (db.invoices().leaseMaking(invoice.id(), wallNow, wallNow + MAKING_LEASE.toSeconds()) == 0) {
-            if (db.invoices().find(invoice.id()).map(i -> i.bolt11() != null).orElse(true)) {
-                return false;
-            }
-            // another run is asking the wallet (or died doing so): retry once its lease has run out
-            throw NwcException.noAnswer("another run holds the lease on this invoice's BOLT11");
-        }
         Wallets.Bolt11 bolt11;
         try {
             bolt11 = wallets.makeInvoice(platform.get(), invoice.amount(),
@@ -181,7 +193,6 @@ public final class Invoicer {
             if (invoices.setBolt11(invoice.id(), bolt11.invoice(), bolt11.paymentHash(), bolt11.expiresAt()) == 0) {
                 return false;
             }
-            invoices.insertHash(bolt11.paymentHash(), invoice.id(), bolt11.invoice(), bolt11.expiresAt(), now);
             // without a wallet this DM is the one that asks the tenant to pay: the collector's key, said once
             notifier.notify(handle, tenant.pubkey(), DmSender.INVOICE_CREATED, Activity.INVOICE, invoice.id(),
                     hasWallet ? "invoice_created:" + invoice.id() : Collector.bolt11Key(invoice.id(), bolt11.paymentHash()),

@@ -126,8 +126,13 @@ public interface InvoiceDao {
     void insertHash(@Bind("hash") String paymentHash, @Bind("invoice") String invoice, @Bind("bolt11") String bolt11,
                     @Bind("expiresAt") long expiresAt, @Bind("now") long now);
 
-    /** Every payment hash the invoice has had, newest first: a payment of any of them pays the invoice. */
-    @SqlQuery("SELECT payment_hash FROM invoice_payment_hashes WHERE invoice = :invoice ORDER BY created_at DESC")
+    /**
+     * Every payment hash the invoice has had: the current one, then those it replaced, newest first. A payment
+     * of any of them pays the invoice.
+     */
+    @SqlQuery("SELECT payment_hash FROM (SELECT payment_hash, 1 AS rank, 0 AS at FROM invoices WHERE id = :invoice "
+            + "AND payment_hash IS NOT NULL UNION ALL SELECT payment_hash, 2, -created_at FROM invoice_payment_hashes "
+            + "WHERE invoice = :invoice) ORDER BY rank, at")
     List<String> paymentHashes(@Bind("invoice") String invoice);
 
     @SqlQuery("SELECT id FROM invoices WHERE status = 'pending' ORDER BY created_at, id")

@@ -61,4 +61,9 @@ public final class TestApps {
         return all.entrySet().stream().map(e -> ConfigOverride.config(e.getKey(), e.getValue()))
                 .toArray(ConfigOverride[]::new);
     }
+
+    /** The database of a running app started with {@link #support}. */
+    public static app.caravel.db.Database database(DropwizardTestSupport<CaravelConfiguration> support) {
+        return support.<CaravelApplication>getApplication().database();
+    }
 }

@@ -13,6 +13,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,9 +51,13 @@ public final class TestRelay implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(wanted);
+        connector.setIdleTimeout(Duration.ofMinutes(30).toMillis());
         server.addConnector(connector);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxTextMessageSize(1 << 20);
+            // real relays keep quiet connections open (with pings); Jetty's default 30 s idle timeout would
+            // silently drop a wallet double's only subscription in the middle of a long test
+            container.setIdleTimeout(Duration.ofMinutes(30));
             container.addMapping("/", (request, response, callback) -> new Connection());
         }));
         server.start();

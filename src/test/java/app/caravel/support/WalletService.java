@@ -38,6 +38,21 @@ public final class WalletService implements AutoCloseable {
     /** Invoices by payment hash; what every wallet in a test agrees happened. */
     public static final class Ledger {
         final Map<String, Entry> byHash = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** The most requests any of this ledger's wallets held unanswered at one moment. */
+        public int maxInFlight() {
+            return maxInFlight.get();
+        }
+
+        void received() {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        }
+
+        void answered() {
+            inFlight.decrementAndGet();
+        }
 
         public boolean settled(String paymentHash) {
             Entry entry = byHash.get(paymentHash);
@@ -56,9 +71,8 @@ public final class WalletService implements AutoCloseable {
             return counts;
         }
 
-        /** BOLT11s made, by amount in msat: what "invoiced" is counted on. */
-        public long issued() {
-            return byHash.size();
+        public long settledCount() {
+            return byHash.values().stream().filter(e -> e.settledAt != null).count();
         }
 
         /** Someone paid outside NWC (another wallet, an exchange). */
@@ -215,6 +229,7 @@ public final class WalletService implements AutoCloseable {
         }
         String method = body.path("method").asText();
         calls.add(method);
+        ledger.received();
         if (silent || silentClients.contains(request.pubkey())) {
             return;
         }
@@ -255,10 +270,13 @@ public final class WalletService implements AutoCloseable {
         Event response = Event.sign(keys, System.currentTimeMillis() / 1000, Nip47.RESPONSE, tags,
                 encryption.encrypt(answer.toString(), keys, request.pubkey()));
         if (delay.isZero()) {
+            ledger.answered();
             pool.publish(response, List.of(relay.url()), Duration.ofSeconds(2));
         } else {
-            executor.schedule(() -> pool.publish(response, List.of(relay.url()), Duration.ofSeconds(2)),
-                    delay.toMillis(), TimeUnit.MILLISECONDS);
+            executor.schedule(() -> {
+                ledger.answered();
+                pool.publish(response, List.of(relay.url()), Duration.ofSeconds(2));
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
