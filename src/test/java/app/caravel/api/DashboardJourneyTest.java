@@ -17,8 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,20 +34,13 @@ class DashboardJourneyTest {
     private static final int PORT = Ports.free();
     private static final String BASE = "http://127.0.0.1:" + PORT;
     private static final KeyPair PLATFORM = KeyPair.generate();
-    private static final ZooidDouble ZOOID = startZooid();
+    private static final ZooidDouble ZOOID = ZooidDouble.startFor(PLATFORM.pubkey());
     static final DropwizardAppExtension<CaravelConfiguration> APP = TestApps.app(PORT, Map.of(
             "nip98_session_seconds", "600", "zooid_api_url", ZOOID.url(), "zooid_api_secret", PLATFORM.secretHex(),
             "relay_domain", "relays.example.com"));
     private static final String NWC = "nostr+walletconnect://f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9"
             + "?relay=wss%3A%2F%2Frelay.example.com&secret=c15d739894c81a2fcfd3a2df85a0d2c0dbc47a280d092799f144d73d7ae78add";
 
-    private static ZooidDouble startZooid() {
-        try {
-            return ZooidDouble.start(PLATFORM.pubkey());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @AfterAll
     static void stopZooid() {

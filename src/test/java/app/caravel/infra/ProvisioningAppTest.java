@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProvisioningAppTest {
     private static final int PORT = Ports.free();
     private static final KeyPair PLATFORM = KeyPair.generate();
-    private static final ZooidDouble ZOOID = startZooid();
+    private static final ZooidDouble ZOOID = ZooidDouble.startFor(PLATFORM.pubkey());
     static final DropwizardAppExtension<CaravelConfiguration> APP = TestApps.app(PORT, Map.of(
             "zooid_api_url", ZOOID.url(), "zooid_api_secret", PLATFORM.secretHex(),
             "relay_domain", "relays.example.com"));
     private static final Duration WAIT = Duration.ofSeconds(40);
 
-    private static ZooidDouble startZooid() {
-        try {
-            return ZooidDouble.start(PLATFORM.pubkey());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @AfterAll
     static void stopZooid() {

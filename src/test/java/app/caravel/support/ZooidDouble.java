@@ -48,6 +48,15 @@ public final class ZooidDouble implements AutoCloseable {
         this.whitelist = Set.copyOf(whitelist);
     }
 
+    /** For a static field: the double, whitelisting {@code platformPubkey}, or an unchecked failure. */
+    public static ZooidDouble startFor(String platformPubkey) {
+        try {
+            return start(platformPubkey);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static ZooidDouble start(String... whitelistedPubkeys) throws IOException {
         ZooidDouble zooid = new ZooidDouble(Set.of(whitelistedPubkeys));
         zooid.listen(0);
