@@ -48,6 +48,8 @@ public final class RelayConfigs {
         admin.putArray("pubkeys").add(relay.tenant());
         admin.put("can_manage", true);
         admin.put("can_invite", true);
+        // paused, not deleted: zooid keeps the config and data, so reactivation brings back the same relay
+        config.put("inactive", !Relay.NEW.equals(relay.status()) && !Relay.ACTIVE.equals(relay.status()));
         return config;
     }
 }

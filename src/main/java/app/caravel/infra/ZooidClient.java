@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * zooid's management API: POST/PUT/PATCH/DELETE {@code /relay/{id}}, JSON configs, {@code {"error"}}
+ * zooid's management API: POST/PUT/PATCH {@code /relay/{id}} (never DELETE: a relay taken out of service is
+ * a PUT of its config with {@code inactive: true}), JSON configs, {@code {"error"}}
  * answers. Every request is NIP-98 signed with ZOOID_API_SECRET. Bodies carry relay secrets, so nothing
  * here logs a body.
  */
@@ -48,10 +49,6 @@ public final class ZooidClient {
 
     public Answer patch(String id, JsonNode patch) throws IOException, InterruptedException {
         return send("PATCH", id, patch);
-    }
-
-    public Answer delete(String id) throws IOException, InterruptedException {
-        return send("DELETE", id, null);
     }
 
     private Answer send(String method, String id, JsonNode body) throws IOException, InterruptedException {

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Converges zooid to one relay's current row (SPEC §5.1). A relay that is `new` or `active` must be served
- * with exactly its config; an `inactive` or `delinquent` one must not be served. Runs are serialised per
+ * with exactly its config; an `inactive` or `delinquent` one keeps its config with {@code inactive: true}. Runs are serialised per
  * relay, read the row afresh each time and only converge, so any number of runs, in any order, end in the
  * same state.
  *
@@ -78,7 +78,7 @@ public final class ZooidRelaySync implements RelaySync {
         boolean serve = Relay.NEW.equals(relay.status()) || Relay.ACTIVE.equals(relay.status());
         Outcome outcome;
         try {
-            outcome = serve ? serve(relay) : remove(relay);
+            outcome = serve ? serve(relay) : pause(relay);
         } catch (IOException e) {
             outcome = new Outcome(Kind.TRANSIENT, "zooid unreachable: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
@@ -111,9 +111,13 @@ public final class ZooidRelaySync implements RelaySync {
         return classify(replaced, relay);
     }
 
-    private Outcome remove(Relay relay) throws IOException, InterruptedException {
-        ZooidClient.Answer deleted = zooid.delete(relay.id());
-        return deleted.status() == 404 ? Outcome.DONE : classify(deleted, relay);
+    /**
+     * An inactive or delinquent relay keeps its config on zooid with {@code inactive: true} (never a DELETE, which
+     * would throw away its members and events); zooid not knowing it means there is nothing to stop.
+     */
+    private Outcome pause(Relay relay) throws IOException, InterruptedException {
+        ZooidClient.Answer paused = zooid.replace(relay.id(), configs.of(relay));
+        return paused.status() == 404 ? Outcome.DONE : classify(paused, relay);
     }
 
     private Outcome classify(ZooidClient.Answer answer, Relay relay) {

@@ -102,7 +102,7 @@ class ZooidRelaySyncTest {
                  "policy":{"public_join":true,"strip_signatures":false},"groups":{"enabled":true},
                  "management":{"enabled":true},"blossom":{"enabled":true},"push":{"enabled":false},
                  "livekit":{"server_url":"wss://lk.example.com","api_key":"lk-key","api_secret":"lk-secret"},
-                 "roles":{"admin":{"pubkeys":["%s"],"can_manage":true,"can_invite":true}}}
+                 "roles":{"admin":{"pubkeys":["%s"],"can_manage":true,"can_invite":true}},"inactive":false}
                 """.formatted(relay.schema(), relay.secret(), tenant.pubkey(), tenant.pubkey()));
         assertEquals(expected, zooid.config(relay.id()));
         Relay after = row(relay.id());
@@ -163,17 +163,40 @@ class ZooidRelaySyncTest {
     }
 
     @Test
-    void deactivationRemovesTheRelayAndRepeatingItIsHarmless() throws Exception {
-        Relay relay = relay("leaving", "free", false, false);
+    void deactivationPausesTheRelayAndActivationBringsBackTheSameOneWithoutEverDeletingIt() throws Exception {
+        Relay relay = relay("pausing", "free", false, false);
         sync.sync(relay.id());
+        JsonNode live = zooid.config(relay.id()).deepCopy();
+        assertTrue(zooid.served(relay.id()));
+
+        db.relays().setStatus(relay.id(), Relay.INACTIVE, NOW);
+        sync.sync(relay.id());
+        sync.sync(relay.id()); // repeating it is harmless
+        JsonNode paused = zooid.config(relay.id());
+        assertTrue(paused.path("inactive").asBoolean(), "kept, marked inactive");
+        assertFalse(zooid.served(relay.id()));
+        assertNull(row(relay.id()).syncError());
+
+        db.relays().setStatus(relay.id(), Relay.NEW, NOW + 60);
+        sync.sync(relay.id());
+        JsonNode back = zooid.config(relay.id());
+        assertEquals(live, back, "the same config, inactive false again");
+        assertEquals(relay.secret(), back.path("secret").asText(), "the same identity");
+        assertEquals(relay.schema(), back.path("schema").asText(), "the same data");
+        assertTrue(zooid.served(relay.id()));
+        assertEquals(Relay.ACTIVE, row(relay.id()).status());
+        assertEquals(List.of("POST " + relay.id() + " 201", "PUT " + relay.id() + " 200", "PUT " + relay.id() + " 200",
+                "PUT " + relay.id() + " 200"), zooid.log(), "no DELETE, ever");
+    }
+
+    @Test
+    void pausingARelayZooidNeverHadIsDone() throws Exception {
+        Relay relay = relay("never-there", "free", false, false);
         db.relays().setStatus(relay.id(), Relay.INACTIVE, NOW);
         sync.sync(relay.id());
         assertNull(zooid.config(relay.id()));
-        sync.sync(relay.id());
         assertNull(row(relay.id()).syncError());
-        assertEquals(List.of("POST " + relay.id() + " 201", "DELETE " + relay.id() + " 200", "DELETE " + relay.id() + " 404"),
-                zooid.log());
-        assertEquals(Relay.INACTIVE, row(relay.id()).status());
+        assertEquals(List.of("PUT " + relay.id() + " 404"), zooid.log());
     }
 
     @Test

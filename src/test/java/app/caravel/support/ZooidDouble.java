@@ -110,6 +110,12 @@ public final class ZooidDouble implements AutoCloseable {
         beforeNextAnswer.set(hook);
     }
 
+    /** Whether zooid serves the relay: it has its config and the config is not {@code inactive}. */
+    public boolean served(String id) {
+        JsonNode config = configs.get(id);
+        return config != null && !config.path("inactive").asBoolean(false);
+    }
+
     public JsonNode config(String id) {
         return configs.get(id);
     }
@@ -283,6 +289,9 @@ public final class ZooidDouble implements AutoCloseable {
         }
         if (!Hex.isHex(secret, 32) || !Crypto.isValidSecret(Hex.decode(secret, 32))) {
             throw new IllegalArgumentException("invalid secret key");
+        }
+        if (config.has("inactive") && !config.get("inactive").isBoolean()) {
+            throw new IllegalArgumentException("inactive must be a boolean");
         }
         String owner = config.path("info").path("pubkey").asText("");
         if (owner.isEmpty()) {
