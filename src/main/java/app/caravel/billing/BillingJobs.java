@@ -74,10 +74,8 @@ public class BillingJobs implements JobRequestHandler<JobRequest> {
     /** One collect job per open invoice (pending, or closed and still payable) that has none waiting. */
     public List<UUID> enqueueCollections(long at) {
         Set<String> waiting = PendingJobs.ids(db.jdbi(), BillingJobs.class, "invoiceId");
-        List<String> open = new ArrayList<>(db.invoices().pendingIds());
-        db.invoices().listClosedPayable(at).forEach(i -> open.add(i.id()));
         List<UUID> enqueued = new ArrayList<>();
-        for (String invoice : open) {
+        for (String invoice : collector.openInvoiceIds(at)) {
             if (!waiting.contains(invoice)) {
                 enqueued.add(queue.enqueue(new CollectInvoiceJob(invoice, at)));
             }

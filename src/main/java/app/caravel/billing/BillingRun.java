@@ -17,6 +17,10 @@ public final class BillingRun {
     private static final String RETRYING = "SELECT count(*) FROM jobrunr_jobs WHERE state = 'SCHEDULED' "
             + "AND jobSignature LIKE '" + BillingJobs.class.getName() + "%'";
 
+    private static final String MADE = "SELECT count(*) FROM invoices WHERE bolt11 IS NOT NULL";
+    private static final String PAID = "SELECT count(*) FROM invoices WHERE status = 'paid'";
+    private static final String DELINQUENT = "SELECT count(*) FROM relays WHERE status = 'delinquent'";
+
     private final Database db;
     private final JobRequestScheduler scheduler;
     private final Duration bound;
@@ -29,18 +33,18 @@ public final class BillingRun {
 
     /** Runs both phases as of {@code at}; returns the counts as JSON. */
     public String run(long at) throws InterruptedException {
-        long made = count("SELECT count(*) FROM invoices WHERE bolt11 IS NOT NULL");
-        long paid = count("SELECT count(*) FROM invoices WHERE status = 'paid'");
-        long delinquent = count("SELECT count(*) FROM relays WHERE status = 'delinquent'");
+        long made = count(MADE);
+        long paid = count(PAID);
+        long delinquent = count(DELINQUENT);
         long started = System.nanoTime();
         scheduler.enqueue(new BillingTickJob(at));
         boolean invoiced = settle(started);
         scheduler.enqueue(new CollectJob(at));
         boolean collected = settle(started);
         return "{\"at\":" + at
-                + ",\"invoices\":" + (count("SELECT count(*) FROM invoices WHERE bolt11 IS NOT NULL") - made)
-                + ",\"paid\":" + (count("SELECT count(*) FROM invoices WHERE status = 'paid'") - paid)
-                + ",\"delinquent\":" + (count("SELECT count(*) FROM relays WHERE status = 'delinquent'") - delinquent)
+                + ",\"invoices\":" + (count(MADE) - made)
+                + ",\"paid\":" + (count(PAID) - paid)
+                + ",\"delinquent\":" + (count(DELINQUENT) - delinquent)
                 + ",\"retrying\":" + count(RETRYING)
                 + ",\"finished\":" + (invoiced && collected)
                 + ",\"seconds\":" + (System.nanoTime() - started) / 1_000_000_000 + "}";

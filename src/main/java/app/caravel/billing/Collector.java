@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -81,11 +83,18 @@ public final class Collector {
         return "invoice_bolt11:" + invoiceId + ":" + paymentHash;
     }
 
-    /** Every pending invoice in turn, in this thread, then the grace period: for tests and tools. */
+    /** The invoices collection looks at: pending ones, and closed ones whose BOLT11 may still be paid late. */
+    public List<String> openInvoiceIds(long at) {
+        List<String> open = new ArrayList<>(db.invoices().pendingIds());
+        db.invoices().listClosedPayable(at).forEach(i -> open.add(i.id()));
+        return open;
+    }
+
+    /** Every open invoice in turn, in this thread, then the grace period: for tests and tools. */
     public CollectResult collect(long now) {
         int paid = 0;
         int attempted = 0;
-        for (String id : db.invoices().pendingIds()) {
+        for (String id : openInvoiceIds(now)) {
             try {
                 switch (collect(id, now)) {
                     case PAID -> paid++;
@@ -94,15 +103,6 @@ public final class Collector {
                 }
             } catch (NwcException e) {
                 LOG.warn("invoice {}: wallet unavailable ({}), trying again later", id, e.describe());
-            }
-        }
-        for (Invoice closed : db.invoices().listClosedPayable(now)) {
-            try {
-                if (collect(closed.id(), now) == Step.PAID) {
-                    paid++;
-                }
-            } catch (NwcException e) {
-                LOG.warn("closed invoice {}: platform wallet unavailable ({})", closed.id(), e.describe());
             }
         }
         return new CollectResult(paid, attempted, applyGracePeriod(now));
