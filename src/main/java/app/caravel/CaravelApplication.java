@@ -6,6 +6,7 @@ import app.caravel.api.CorsFilter;
 import app.caravel.api.EnvelopeFilter;
 import app.caravel.api.ErrorMapper;
 import app.caravel.api.JsonErrorHandler;
+import app.caravel.api.CallCommand;
 import app.caravel.api.IdentityResource;
 import app.caravel.api.InvoiceResource;
 import app.caravel.api.Nip98AuthFilter;
@@ -18,6 +19,8 @@ import app.caravel.api.RequestUrl;
 import app.caravel.api.TenantResource;
 import app.caravel.api.TenantService;
 import app.caravel.billing.BillingJobs;
+import app.caravel.billing.BudgetWatch;
+import app.caravel.billing.CheckBudgetsJob;
 import app.caravel.billing.BillingRun;
 import app.caravel.billing.BillingTickCommand;
 import app.caravel.billing.BillingTickJob;
@@ -31,8 +34,11 @@ import app.caravel.billing.Wallets;
 import app.caravel.config.ConfigException;
 import app.caravel.nostr.NwcClient;
 import app.caravel.nostr.NwcUri;
+import app.caravel.infra.HealRelaysJob;
 import app.caravel.infra.ReconcileRelaysJob;
+import app.caravel.infra.ZooidRecovery;
 import app.caravel.infra.RelayConfigs;
+import app.caravel.infra.RelayMembers;
 import app.caravel.infra.RelayReconciler;
 import app.caravel.infra.RelaySync;
 import app.caravel.infra.RelaySyncHandler;
@@ -45,6 +51,7 @@ import app.caravel.infra.ZooidSettings;
 import app.caravel.nostr.KeyPair;
 import app.caravel.nostr.RelayAddressPolicy;
 import app.caravel.nostr.RelayPool;
+import app.caravel.robot.DashboardLinks;
 import app.caravel.robot.DmSender;
 import app.caravel.robot.InboxRelays;
 import app.caravel.robot.MessageSweeper;
@@ -69,6 +76,9 @@ import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import app.caravel.db.Database;
+import app.caravel.db.RotateSecretsKeyCommand;
+import app.caravel.db.SecretsAtRest;
+import app.caravel.db.SecretsKeys;
 import app.caravel.db.DatabaseHealthCheck;
 import app.caravel.db.SchemaMigrator;
 import app.caravel.jobs.JobHandlers;
@@ -80,7 +90,11 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.db.DataSourceFactory;
+import net.sourceforge.argparse4j.inf.Namespace;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
@@ -141,6 +155,8 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new ResyncRelaysCommand());
         bootstrap.addCommand(new BillingTickCommand());
+        bootstrap.addCommand(new RotateSecretsKeyCommand());
+        bootstrap.addCommand(new CallCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(CaravelConfiguration configuration) {
@@ -149,10 +165,31 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         });
     }
 
+    /** `server` as Dropwizard's, but a configuration error ends start-up with its one-line message, no stack trace. */
+    @Override
+    protected void addDefaultCommands(Bootstrap<CaravelConfiguration> bootstrap) {
+        bootstrap.addCommand(new ServerCommand<>(this) {
+            @Override
+            public void onError(Cli cli, Namespace namespace, Throwable e) {
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof ConfigException config) {
+                        cli.getStdErr().println("caravel cannot start: " + config.getMessage());
+                        return;
+                    }
+                }
+                super.onError(cli, namespace, e);
+            }
+        });
+        bootstrap.addCommand(new CheckCommand<>(this));
+    }
+
     @Override
     public void run(CaravelConfiguration config, Environment environment) throws Exception {
+        SecretsKeys.Key secretsKey;
         try {
             config.validate();
+            secretsKey = SecretsKeys.resolve(config);
+            secretsKey.box();
         } catch (ConfigException e) {
             LOG.error("configuration: {}", e.getMessage());
             throw e;
@@ -160,9 +197,20 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         bindConnectors(config);
 
         int applied = SchemaMigrator.migrate(config.dataSourceFactory());
-        ManagedDataSource dataSource = config.dataSourceFactory().build(environment.metrics(), "sqlite");
-        Jdbi jdbi = new JdbiFactory().build(environment, config.dataSourceFactory(), dataSource, "sqlite");
-        database = Database.on(jdbi);
+        ManagedDataSource dataSource = config.dataSourceFactory().build(environment.metrics(), "db");
+        Jdbi jdbi = new JdbiFactory().build(environment, config.dataSourceFactory(), dataSource, "db");
+        int sealedNow;
+        try {
+            // never serve with secrets this key can't open; seal what was stored before sealing existed
+            sealedNow = SecretsAtRest.prepare(jdbi, secretsKey);
+        } catch (ConfigException e) {
+            LOG.error("configuration: {}", e.getMessage());
+            dataSource.stop();
+            throw e;
+        }
+        database = Database.on(jdbi, secretsKey.box());
+        LOG.info("secrets at rest: sealed with {}{}", secretsKey.source(),
+                sealedNow > 0 ? "; " + sealedNow + " stored in plaintext were sealed now" : "");
 
         DashboardCredentials dashboardCredentials = DashboardCredentials.from(config);
         SharedTransactionDataSource jobDataSource = new SharedTransactionDataSource(dataSource);
@@ -181,10 +229,10 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
             }
         });
         Notifier notifier = registerRobot(config, environment);
-        registerInfra(config, environment, notifier);
+        RelayMembers members = registerInfra(config, environment, notifier);
         Collector collector = registerBilling(config, environment, notifier);
 
-        registerApi(config, environment, collector, relayPolicy);
+        registerApi(config, environment, collector, relayPolicy, members);
 
         environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
         environment.healthChecks().register("jobrunr", new JobServerHealthCheck(jobs.server()));
@@ -244,28 +292,33 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
             jobs.scheduler().deleteRecurringJob("sweep-messages");
         });
         environment.healthChecks().register("messages", new MessagesHealthCheck(database, clock, robot.isPresent()));
-        return new RobotNotifier(jobQueue, clock, robot.isPresent());
+        return new RobotNotifier(jobQueue, clock, robot.isPresent(), new DashboardLinks(config.appUrl()));
     }
 
-    private void registerInfra(CaravelConfiguration config, Environment environment, Notifier notifier) {
+    /** zooid sync, its sweeps and recovery; returns the member lookup the API asks zooid through. */
+    private RelayMembers registerInfra(CaravelConfiguration config, Environment environment, Notifier notifier) {
         Optional<ZooidSettings> settings = config.zooidApiUrl().flatMap(url -> config.zooidApiSecret().map(secret ->
                 new ZooidSettings(url, KeyPair.fromSecretHex(secret), config.relayDomain(), livekit(config))));
+        Optional<ZooidClient> zooid = settings.map(s -> new ZooidClient(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), s, new Nip98(clock, NIP98_WINDOW_SECONDS)));
         Optional<RelaySync> sync = settings.map(s -> {
-            ZooidClient client = new ZooidClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                    s, new Nip98(clock, NIP98_WINDOW_SECONDS));
-            environment.healthChecks().register("zooid", new ZooidHealthCheck(client));
-            return new ZooidRelaySync(database, client, new RelayConfigs(s), clock, notifier);
+            environment.healthChecks().register("zooid", new ZooidHealthCheck(zooid.get()));
+            return new ZooidRelaySync(database, zooid.get(), new RelayConfigs(s, database.secrets()), clock, notifier);
         });
         jobHandlers.register(RelaySyncHandler.class, new RelaySyncHandler(sync));
         RelayReconciler reconciler = new RelayReconciler(database, jobQueue, clock,
                 Duration.ofHours(config.resyncAfterHours()));
         jobHandlers.register(RelayReconciler.class, reconciler);
         environment.admin().addTask(new ResyncRelaysTask(reconciler));
-        if (sync.isPresent()) {
+        if (zooid.isPresent()) {
+            jobHandlers.register(ZooidRecovery.class, new ZooidRecovery(database, jobQueue, zooid.get()));
             jobs.scheduler().scheduleRecurrently("reconcile-relays", "*/10 * * * *", new ReconcileRelaysJob());
+            jobs.scheduler().scheduleRecurrently("heal-relays", Duration.ofSeconds(30), new HealRelaysJob());
         } else {
             jobs.scheduler().deleteRecurringJob("reconcile-relays");
+            jobs.scheduler().deleteRecurringJob("heal-relays");
         }
+        return new RelayMembers(zooid);
     }
 
     private static Optional<ZooidSettings.Livekit> livekit(CaravelConfiguration config) {
@@ -286,6 +339,13 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         jobHandlers.register(BillingJobs.class, new BillingJobs(database, jobQueue, invoicer, collector, clock));
         jobs.scheduler().scheduleRecurrently("billing-tick", "0 * * * *", new BillingTickJob(null));
         jobs.scheduler().scheduleRecurrently("collect-invoices", "30 * * * *", new CollectJob(null));
+        jobHandlers.register(BudgetWatch.class, new BudgetWatch(database, jobQueue, wallets, notifier, clock));
+        if (platform.isPresent()) {
+            // warnings about invoices only make sense where invoices are made
+            jobs.scheduler().scheduleRecurrently("check-budgets", "45 * * * *", new CheckBudgetsJob(null));
+        } else {
+            jobs.scheduler().deleteRecurringJob("check-budgets");
+        }
         environment.admin().addServlet("billing-tick", new BillingTickServlet(
                         new BillingRun(database, jobs.scheduler(), Duration.ofMinutes(10)), clock, config.billingAllowAt()))
                 .addMapping("/tasks/billing-tick");
@@ -294,7 +354,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     }
 
     private void registerApi(CaravelConfiguration config, Environment environment, Collector collector,
-                             RelayAddressPolicy relayPolicy) {
+                             RelayAddressPolicy relayPolicy, RelayMembers members) {
         ObjectMapper mapper = environment.getObjectMapper();
         // strict bodies: unknown fields, trailing garbage and type coercions are all 400s
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
@@ -308,7 +368,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         Access access = new Access(database);
         Nip98AuthFilter auth = new Nip98AuthFilter(new Nip98(clock, NIP98_WINDOW_SECONDS, config.nip98SessionSeconds()),
                 new RequestUrl(config.publicUrl()),
-                new ReplayCache(clock, NIP98_WINDOW_SECONDS), Set.copyOf(config.admins()));
+                new ReplayCache(database.jdbi(), clock, NIP98_WINDOW_SECONDS), Set.copyOf(config.admins()));
         JerseyEnvironment jersey = environment.jersey();
         jersey.register(new CorsFilter(config.allowOrigins()));
         jersey.register(new AuthDynamicFeature(auth));
@@ -320,12 +380,11 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         environment.getApplicationContext().setErrorHandler(jettyErrors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
         jersey.register(new IdentityResource(access));
-        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), jobQueue, clock), relayPolicy,
+        jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), jobQueue, clock, database.secrets()), relayPolicy,
                 config.relayDomain()));
         jersey.register(new PlanResource());
         jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock,
-                Duration.ofDays(config.billingGraceDays())),
-                config.relayDomain()));
+                Duration.ofDays(config.billingGraceDays()), members, database.secrets()), config.relayDomain()));
         jersey.register(new InvoiceResource(database, access, collector, clock));
         jersey.register(new OpenApiResource(config.publicUrl()));
     }
@@ -345,7 +404,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     }
 
     private static void logStartup(CaravelConfiguration config, int applied, DashboardCredentials dashboard) {
-        LOG.info("database: {} ({} migration change sets applied now)", config.databasePath(), applied);
+        LOG.info("database: {} ({} migration change sets applied now)", config.databaseUrl(), applied);
         LOG.info("api: http://{}:{} (clients sign for PUBLIC_URL {})  admin: http://{}:{}/healthcheck", config.host(),
                 config.port(), config.publicUrl(), config.adminHost(), config.adminPort());
         LOG.info("nip-98 session tokens: {}", config.nip98SessionSeconds() == 0

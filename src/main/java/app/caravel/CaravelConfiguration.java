@@ -2,6 +2,7 @@ package app.caravel;
 
 import app.caravel.config.ConfigException;
 import app.caravel.config.ConfigValues;
+import app.caravel.config.DatabaseUrl;
 import app.caravel.nostr.NwcUri;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -38,6 +39,8 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("livekit_api_secret") private String livekitApiSecret;
     @JsonProperty("nwc_url") private String nwcUrl;
     @JsonProperty("robot_secret") private String robotSecret;
+    @JsonProperty("secrets_key") private String secretsKey;
+    @JsonProperty("app_url") private String appUrl;
     @JsonProperty("robot_name") private String robotName;
     @JsonProperty("robot_description") private String robotDescription;
     @JsonProperty("robot_picture") private String robotPicture;
@@ -53,14 +56,15 @@ public class CaravelConfiguration extends Configuration {
     @JsonProperty("job_poll_seconds") private String jobPollSeconds = "5";
     @JsonProperty("billing_grace_days") private String billingGraceDays = "7";
     @JsonProperty("billing_allow_at") private String billingAllowAt = "false";
-    @JsonProperty("database_pool_size") private String databasePoolSize = "16";
+    @JsonProperty("database_pool_size") private String databasePoolSize = "";
     @JsonProperty("resync_after_hours") private String resyncAfterHours = "24";
 
     @JsonIgnore private DataSourceFactory dataSourceFactory;
 
     /** Parses every value once, so that a malformed one stops start-up with its variable's name. */
     public void validate() {
-        databasePath();
+        databaseUrl();
+        databasePoolSize();
         port();
         adminPort();
         admins();
@@ -72,6 +76,8 @@ public class CaravelConfiguration extends Configuration {
         livekitUrl();
         nwcUrl();
         robotSecret();
+        secretsKey();
+        appUrl();
         robotOutboxRelays();
         robotIndexerRelays();
         robotMessagingRelays();
@@ -95,8 +101,14 @@ public class CaravelConfiguration extends Configuration {
     }
 
     @JsonIgnore
+    public DatabaseUrl databaseUrl() {
+        return DatabaseUrl.parse(databaseUrl, projectDir());
+    }
+
+    /** The SQLite file; only for an SQLite DATABASE_URL. */
+    @JsonIgnore
     public Path databasePath() {
-        return ConfigValues.sqlitePath("DATABASE_URL", databaseUrl, projectDir());
+        return databaseUrl().sqliteFile().orElseThrow(() -> new ConfigException("DATABASE_URL", "is not an SQLite URL"));
     }
 
     @JsonIgnore
@@ -214,6 +226,18 @@ public class CaravelConfiguration extends Configuration {
         return ConfigValues.hexKey("ROBOT_SECRET", robotSecret);
     }
 
+    /** The tenant dashboard's URL, for links in the DMs that ask a tenant to act; empty: no links. */
+    @JsonIgnore
+    public Optional<String> appUrl() {
+        return ConfigValues.httpUrl("APP_URL", appUrl);
+    }
+
+    /** SECRETS_KEY as set; where it comes from when unset is decided at start-up (db.SecretsKeys). */
+    @JsonIgnore
+    public Optional<String> secretsKey() {
+        return ConfigValues.hexKey("SECRETS_KEY", secretsKey);
+    }
+
     @JsonIgnore
     public String robotName() {
         return ConfigValues.optional(robotName).orElse("Caravel");
@@ -291,33 +315,48 @@ public class CaravelConfiguration extends Configuration {
         return ConfigValues.integer("RESYNC_AFTER_HOURS", resyncAfterHours, 1, 24 * 365, 24);
     }
 
+    /**
+     * Connections in the pool the API and JobRunr share. SQLite runs one writer at a time whatever the pool,
+     * so 16 covers readers; PostgreSQL defaults to 40 per process: the 32 workers each hold one while a job
+     * writes, plus the API's requests (two processes stay well under PostgreSQL's default 100).
+     */
     @JsonIgnore
     public int databasePoolSize() {
-        return ConfigValues.integer("DATABASE_POOL_SIZE", databasePoolSize, 1, 64, 16);
+        return ConfigValues.integer("DATABASE_POOL_SIZE", databasePoolSize, 1, 256, databaseUrl().sqlite() ? 16 : 40);
     }
 
     /**
-     * The pool for the one SQLite file shared by the app and JobRunr. WAL lets readers run beside the
+     * The pool for the database shared by the app and JobRunr. For SQLite, WAL lets readers run beside the
      * writer; IMMEDIATE transactions take the write lock at BEGIN so two writers queue on the busy timeout
      * instead of failing with SQLITE_BUSY when one upgrades a read lock.
      */
     @JsonIgnore
     public synchronized DataSourceFactory dataSourceFactory() {
         if (dataSourceFactory == null) {
-            createParentDirectory(databasePath());
+            DatabaseUrl url = databaseUrl();
             DataSourceFactory factory = new DataSourceFactory();
-            factory.setDriverClass("org.sqlite.JDBC");
-            factory.setUrl("jdbc:sqlite:" + databasePath());
-            factory.setProperties(Map.of(
-                    "journal_mode", "WAL",
-                    "busy_timeout", "30000",
-                    "transaction_mode", "IMMEDIATE",
-                    "foreign_keys", "true",
-                    "synchronous", "NORMAL",
-                    // reads through a memory map instead of a read() per page
-                    "mmap_size", "268435456"));
-            factory.setMinSize(1);
-            factory.setInitialSize(1);
+            factory.setUrl(url.jdbcUrl());
+            if (url.sqlite()) {
+                createParentDirectory(databasePath());
+                factory.setDriverClass("org.sqlite.JDBC");
+                factory.setProperties(Map.of(
+                        "journal_mode", "WAL",
+                        "busy_timeout", "30000",
+                        "transaction_mode", "IMMEDIATE",
+                        "foreign_keys", "true",
+                        "synchronous", "NORMAL",
+                        // reads through a memory map instead of a read() per page
+                        "mmap_size", "268435456"));
+                factory.setMinSize(1);
+                factory.setInitialSize(1);
+            } else {
+                factory.setDriverClass("org.postgresql.Driver");
+                url.user().ifPresent(factory::setUser);
+                url.password().ifPresent(factory::setPassword);
+                factory.setProperties(Map.of("ApplicationName", "caravel"));
+                factory.setMinSize(2);
+                factory.setInitialSize(2);
+            }
             factory.setMaxSize(databasePoolSize());
             factory.setValidationQuery("SELECT 1");
             dataSourceFactory = factory;

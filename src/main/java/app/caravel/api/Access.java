@@ -14,7 +14,7 @@ public final class Access {
     }
 
     public Optional<Tenant> tenantOf(Caller caller) {
-        return db.tenants().find(caller.pubkey());
+        return db.tenant(caller.pubkey());
     }
 
     public Tenant requireTenant(Caller caller) {

@@ -79,7 +79,11 @@ public final class OpenApiDocument {
                     codes(FORBIDDEN, NOT_FOUND)),
             new Route("PUT", "/relays/{id}", "Updates info, plan and policy fields; enqueues a sync. Read-only fields "
                     + "may be sent back as read", true, Requests.RelayBody.class, 200, Views.RelayView.class, false,
-                    codes(BODY, FORBIDDEN, NOT_FOUND, RELAY_IS_DELINQUENT, INVALID_PLAN, PLAN_FEATURE, INVALID_FIELD)),
+                    codes(BODY, FORBIDDEN, NOT_FOUND, RELAY_IS_DELINQUENT, INVALID_PLAN, PLAN_FEATURE, MEMBER_LIMIT,
+                            INVALID_FIELD, UPSTREAM_UNAVAILABLE)),
+            new Route("GET", "/relays/{id}/members", "The relay's members as zooid lists them, their count and the plan's "
+                    + "limit (null: unlimited); none before zooid has the relay", true, null, 200, Views.Members.class,
+                    false, codes(FORBIDDEN, NOT_FOUND, UPSTREAM_UNAVAILABLE)),
             new Route("POST", "/relays/{id}/deactivate", "Takes the relay out of service (inactive)", true, null, 200,
                     Views.RelayView.class, false, codes(FORBIDDEN, NOT_FOUND, RELAY_IS_INACTIVE)),
             new Route("POST", "/relays/{id}/activate", "Brings an inactive relay back (new, then active)", true, null,
@@ -98,6 +102,7 @@ public final class OpenApiDocument {
         SCHEMAS.put(Views.Identity.class, "Identity");
         SCHEMAS.put(Views.TenantView.class, "Tenant");
         SCHEMAS.put(Views.RelayView.class, "Relay");
+        SCHEMAS.put(Views.Members.class, "Members");
         SCHEMAS.put(Views.ItemView.class, "InvoiceItem");
         SCHEMAS.put(Views.InvoiceView.class, "Invoice");
         SCHEMAS.put(Requests.CreateTenant.class, "CreateTenant");

@@ -107,6 +107,15 @@ public class RelayResource {
         }
     }
 
+    /** zooid's member list for the relay, with the plan's limit (null: unlimited). */
+    @GET
+    @Path("{id}/members")
+    public Views.Members members(@Auth Caller caller, @PathParam("id") String id) {
+        Relay relay = owned(caller, id);
+        List<String> list = relays.members(relay);
+        return new Views.Members(list, list.size(), Validation.plan(relay.plan()).members());
+    }
+
     @POST
     @Path("{id}/deactivate")
     public Views.RelayView deactivate(@Auth Caller caller, @PathParam("id") String id) {

@@ -8,6 +8,8 @@ import app.caravel.db.ActivityDao;
 import app.caravel.db.InvoiceDao;
 import app.caravel.db.Relay;
 import app.caravel.db.RelayDao;
+import app.caravel.db.SecretBox;
+import app.caravel.infra.RelayMembers;
 import app.caravel.infra.SyncRelayJob;
 import app.caravel.jobs.JobQueue;
 import app.caravel.nostr.KeyPair;
@@ -17,23 +19,29 @@ import org.jdbi.v3.core.Jdbi;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * Relay writes. Each one commits the row, its activity entry (plan and status snapshot) and the
- * {@link SyncRelayJob} that will push it to zooid in a single SQLite transaction.
+ * {@link SyncRelayJob} that will push it to zooid in a single database transaction.
  */
 public final class RelayService {
     private final Jdbi jdbi;
     private final JobQueue jobs;
     private final Clock clock;
     private final Duration grace;
+    private final RelayMembers members;
+    private final SecretBox secrets;
 
-    public RelayService(Jdbi jdbi, JobQueue jobs, Clock clock, Duration grace) {
+    /** {@code secrets} seals a new relay's key before it is stored. */
+    public RelayService(Jdbi jdbi, JobQueue jobs, Clock clock, Duration grace, RelayMembers members, SecretBox secrets) {
+        this.secrets = secrets;
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.clock = clock;
         this.grace = grace;
+        this.members = members;
     }
 
     public Relay create(String tenant, Requests.RelayBody body) {
@@ -46,7 +54,7 @@ public final class RelayService {
         long now = clock.instant().getEpochSecond();
         Relay relay = new Relay(id, tenant, subdomain, schemaFor(subdomain, id), Validation.name(body.infoName()),
                 Validation.iconUrl(body.infoIcon()), Validation.description(body.infoDescription()), plan.id(),
-                Relay.NEW, null, null, KeyPair.generate().secretHex(), orElse(body.policyPublicJoin(), false),
+                Relay.NEW, null, null, secrets.seal(KeyPair.generate().secretHex()), orElse(body.policyPublicJoin(), false),
                 orElse(body.policyStripSignatures(), false), orElse(body.groupsEnabled(), true),
                 orElse(body.managementEnabled(), true), blossom, livekit, orElse(body.pushEnabled(), false), now, now);
         try {
@@ -76,6 +84,7 @@ public final class RelayService {
         boolean blossom = body.blossomEnabled() != null ? body.blossomEnabled() : current.blossom() && plan.blossom();
         boolean livekit = body.livekitEnabled() != null ? body.livekitEnabled() : current.livekit() && plan.livekit();
         Validation.features(plan, blossom, livekit);
+        refuseOverMemberLimit(current, plan);
         long now = clock.instant().getEpochSecond();
         Relay updated = new Relay(current.id(), current.tenant(), current.subdomain(), current.schema(),
                 body.infoName() == null ? current.name() : Validation.name(body.infoName()),
@@ -93,6 +102,36 @@ public final class RelayService {
             handle.attach(RelayDao.class).update(updated);
             return recordAndSync(handle, "update_relay", reload(handle, current.id()), now);
         });
+    }
+
+    /** The relay's members as zooid lists them; 503 {@code upstream-unavailable} when zooid can't be asked. */
+    public List<String> members(Relay relay) {
+        try {
+            return members.of(relay.id());
+        } catch (RelayMembers.Unavailable e) {
+            throw new ApiException(ErrorCode.UPSTREAM_UNAVAILABLE, "cannot get the relay's members: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorCode.UPSTREAM_UNAVAILABLE, "interrupted while asking zooid for the members");
+        }
+    }
+
+    /**
+     * A move to a plan with a smaller member limit is refused when the relay has more members than it allows
+     * (as the original does). zooid holds the members; when it can't be asked, the change is refused (503),
+     * never allowed blind. Asked before anything is written, so a refusal changes nothing.
+     */
+    private void refuseOverMemberLimit(Relay current, Plan plan) {
+        Integer limit = plan.members();
+        Integer before = Validation.plan(current.plan()).members();
+        if (limit == null || plan.id().equals(current.plan()) || (before != null && before <= limit)) {
+            return;
+        }
+        int count = members(current).size();
+        if (count > limit) {
+            throw new ApiException(ErrorCode.MEMBER_LIMIT, "the relay has " + count + " members; plan '" + plan.id()
+                    + "' allows " + limit);
+        }
     }
 
     /**

@@ -39,7 +39,7 @@ public class TenantResource {
     @GET
     public List<Views.TenantView> list(@Auth Caller caller) {
         access.requireAdmin(caller);
-        return db.tenants().list().stream().map(Views.TenantView::of).toList();
+        return db.tenants().list().stream().map(t -> Views.TenantView.of(t, db.secrets())).toList();
     }
 
     /** Creates the caller as a tenant: 201 the first time, 200 with the same tenant after. Body optional. */
@@ -48,13 +48,13 @@ public class TenantResource {
     public Response create(@Auth Caller caller, Requests.CreateTenant body) {
         String nwcUrl = body == null || body.nwcUrl() == null ? null : Validation.nwcUrl(body.nwcUrl(), relays);
         TenantService.Created created = tenants.create(caller.pubkey(), nwcUrl);
-        return Response.status(created.isNew() ? 201 : 200).entity(Views.TenantView.of(created.tenant())).build();
+        return Response.status(created.isNew() ? 201 : 200).entity(Views.TenantView.of(created.tenant(), db.secrets())).build();
     }
 
     @GET
     @Path("{pubkey}")
     public Views.TenantView get(@Auth Caller caller, @PathParam("pubkey") String pubkey) {
-        return Views.TenantView.of(visible(caller, pubkey));
+        return Views.TenantView.of(visible(caller, pubkey), db.secrets());
     }
 
     @PUT
@@ -67,15 +67,18 @@ public class TenantResource {
             throw ApiException.badRequest("body required: {\"nwc_url\": \"nostr+walletconnect://…\"} or null to clear");
         }
         String nwcUrl = body.nwcUrl() == null || body.nwcUrl().isEmpty() ? null : Validation.nwcUrl(body.nwcUrl(), relays);
-        return Views.TenantView.of(tenants.setWallet(pubkey, nwcUrl));
+        return Views.TenantView.of(tenants.setWallet(pubkey, nwcUrl), db.secrets());
     }
 
     /** The original frontend's route for a tenant's relays. */
     @GET
     @Path("{pubkey}/relays")
     public List<Views.RelayView> relays(@Auth Caller caller, @PathParam("pubkey") String pubkey) {
-        visible(caller, pubkey);
-        return db.relays().listByTenant(pubkey).stream().map(r -> Views.RelayView.of(r, relayDomain)).toList();
+        Validation.pubkey(pubkey, "pubkey");
+        access.requireOwnerOrAdmin(caller, pubkey);
+        // whether it is a tenant and its relays in one database round, as GET /relays does
+        return db.relaysOfTenant(pubkey).orElseThrow(() -> missing(caller)).stream()
+                .map(r -> Views.RelayView.of(r, relayDomain)).toList();
     }
 
     /** The original frontend's route for a tenant's invoices, each with its items. */
@@ -90,8 +93,10 @@ public class TenantResource {
     private Tenant visible(Caller caller, String pubkey) {
         Validation.pubkey(pubkey, "pubkey");
         access.requireOwnerOrAdmin(caller, pubkey);
-        return db.tenants().find(pubkey).orElseThrow(() -> caller.admin()
-                ? ApiException.notFound("tenant not found")
-                : ApiException.notATenant());
+        return db.tenant(pubkey).orElseThrow(() -> missing(caller));
+    }
+
+    private static ApiException missing(Caller caller) {
+        return caller.admin() ? ApiException.notFound("tenant not found") : ApiException.notATenant();
     }
 }

@@ -7,6 +7,7 @@ import app.caravel.db.Tenant;
 import app.caravel.db.TenantDao;
 import app.caravel.billing.CollectInvoiceJob;
 import app.caravel.db.Invoice;
+import app.caravel.db.SecretBox;
 import app.caravel.db.InvoiceDao;
 import app.caravel.jobs.JobQueue;
 import org.jdbi.v3.core.Jdbi;
@@ -18,8 +19,11 @@ public final class TenantService {
     private final Jdbi jdbi;
     private final JobQueue jobs;
     private final Clock clock;
+    private final SecretBox secrets;
 
-    public TenantService(Jdbi jdbi, JobQueue jobs, Clock clock) {
+    /** {@code secrets} seals the wallet URL before it is stored. */
+    public TenantService(Jdbi jdbi, JobQueue jobs, Clock clock, SecretBox secrets) {
+        this.secrets = secrets;
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.clock = clock;
@@ -38,7 +42,7 @@ public final class TenantService {
                     return new Created(existing.get(), false);
                 }
                 long now = clock.instant().getEpochSecond();
-                Tenant tenant = new Tenant(pubkey, nwcUrl, null, now, null, Tenant.ACTIVE);
+                Tenant tenant = new Tenant(pubkey, secrets.seal(nwcUrl), null, now, null, Tenant.ACTIVE);
                 tenants.insert(tenant);
                 handle.attach(ActivityDao.class).insert(Activity.ofTenant("create_tenant", tenant, now));
                 return new Created(tenant, true);
@@ -58,7 +62,7 @@ public final class TenantService {
     public Tenant setWallet(String pubkey, String nwcUrl) {
         return jdbi.inTransaction(handle -> {
             TenantDao tenants = handle.attach(TenantDao.class);
-            tenants.setNwcUrl(pubkey, nwcUrl);
+            tenants.setNwcUrl(pubkey, secrets.seal(nwcUrl));
             Tenant tenant = tenants.find(pubkey).orElseThrow(() -> ApiException.notFound("tenant not found"));
             handle.attach(ActivityDao.class).insert(
                     Activity.ofTenant("update_tenant", tenant, clock.instant().getEpochSecond()));

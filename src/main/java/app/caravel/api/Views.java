@@ -18,6 +18,10 @@ public final class Views {
     private Views() {
     }
 
+    /** GET /relays/:id/members: zooid's list, its size, and the plan's limit (null: unlimited). */
+    public record Members(java.util.List<String> members, int count, Integer limit) {
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Identity(String pubkey, boolean isAdmin, boolean isTenant) {
     }
@@ -29,8 +33,9 @@ public final class Views {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TenantView(String pubkey, long createdAt, Long billingAnchor, String status, boolean nwcIsSet,
                              String nwcPubkey, List<String> nwcRelays, String nwcError) {
-        public static TenantView of(Tenant t) {
-            NwcUri wallet = t.nwcUrl() == null ? null : NwcUri.parse(t.nwcUrl());
+        /** {@code secrets} opens the stored wallet URL to show which wallet it is. */
+        public static TenantView of(Tenant t, app.caravel.db.SecretBox secrets) {
+            NwcUri wallet = t.nwcUrl() == null ? null : NwcUri.parse(secrets.open(t.nwcUrl()));
             return new TenantView(t.pubkey(), t.createdAt(), t.billingAnchor(), t.status(), wallet != null,
                     wallet == null ? null : wallet.walletPubkey(), wallet == null ? List.of() : wallet.relays(),
                     t.nwcError());

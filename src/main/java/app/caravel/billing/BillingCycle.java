@@ -18,6 +18,17 @@ public final class BillingCycle {
         return new Period(base.plusMonths(k).toEpochSecond(), base.plusMonths(k + 1L).toEpochSecond());
     }
 
+    /** The period that {@code now} falls in (the first one for a time before the anchor). */
+    public static Period current(long anchor, long now) {
+        for (int k = 0; k < 12 * 200; k++) {
+            Period period = period(anchor, k);
+            if (period.end() > now) {
+                return period;
+            }
+        }
+        throw new IllegalArgumentException("more than 200 years after the billing anchor");
+    }
+
     /** The earliest period that starts at or after {@code from} and has closed by {@code now}. */
     public static Optional<Period> nextClosed(long anchor, long from, long now) {
         for (int k = 0; k < 12 * 200; k++) {

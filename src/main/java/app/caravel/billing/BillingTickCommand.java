@@ -31,9 +31,10 @@ public class BillingTickCommand extends ConfiguredCommand<CaravelConfiguration> 
         config.validate();
         ManagedDataSource dataSource = config.dataSourceFactory().build(new MetricRegistry(), "billing-tick");
         try {
-            StorageProvider storage = JobStorage.sqlite(dataSource, new JacksonJsonMapper());
+            StorageProvider storage = JobStorage.of(dataSource, new JacksonJsonMapper());
             JobRequestScheduler scheduler = new JobRequestScheduler(storage);
-            Database db = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+            Database db = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()),
+                    app.caravel.db.SecretsKeys.resolve(config).box());
             System.out.println(new BillingRun(db, scheduler, Duration.ofMinutes(10)).run(Instant.now().getEpochSecond()));
         } finally {
             try {

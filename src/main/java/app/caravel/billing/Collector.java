@@ -124,7 +124,7 @@ public final class Collector {
             return Step.NOTHING; // closed: only a late payment of it is looked for
         }
         Tenant tenant = db.tenants().find(invoice.tenant()).orElseThrow();
-        Optional<NwcUri> wallet = Optional.ofNullable(tenant.nwcUrl()).map(NwcUri::parse);
+        Optional<NwcUri> wallet = Optional.ofNullable(db.secrets().open(tenant.nwcUrl())).map(NwcUri::parse);
         if (invoice.payingAt() != null) {
             Step inFlight = settleInFlight(invoice, wallet, now);
             if (inFlight != Step.NOTHING) {

@@ -6,7 +6,7 @@ import app.caravel.nostr.NwcException;
 import app.caravel.nostr.NwcUri;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The three NIP-47 calls billing makes, amounts in sats at this edge and msats on the wire. (Open so a benchmark can put an instant wallet here.) */
+/** The NIP-47 calls billing makes, amounts in sats at this edge and msats on the wire. (Open so a benchmark can put an instant wallet here.) */
 public class Wallets {
     /** How long a BOLT11 we ask for stays payable. */
     public static final long INVOICE_EXPIRY_SECONDS = 30 * 86_400L;
@@ -65,6 +65,34 @@ public class Wallets {
         }
         JsonNode settledAt = result.path("settled_at");
         return settledAt.canConvertToLong() && settledAt.asLong() > 0 ? PaymentState.SETTLED : PaymentState.PENDING;
+    }
+
+    /**
+     * What the wallet will let us take, in sats (SPEC §5.2): the budget left ({@code get_budget}); with no budget
+     * set, or no budget method, the balance ({@code get_balance}); empty when it tells neither.
+     */
+    public java.util.OptionalLong allowance(NwcUri wallet) throws NwcException {
+        JsonNode budget = callUnlessUnsupported(wallet, "get_budget");
+        if (budget != null && budget.path("total_budget").canConvertToLong()) {
+            long left = budget.path("total_budget").asLong() - budget.path("used_budget").asLong(0);
+            return java.util.OptionalLong.of(Math.max(0, left) / 1000);
+        }
+        JsonNode balance = callUnlessUnsupported(wallet, "get_balance");
+        if (balance != null && balance.path("balance").canConvertToLong()) {
+            return java.util.OptionalLong.of(Math.max(0, balance.path("balance").asLong()) / 1000);
+        }
+        return java.util.OptionalLong.empty();
+    }
+
+    private JsonNode callUnlessUnsupported(NwcUri wallet, String method) throws NwcException {
+        try {
+            return nwc.call(wallet, method, Nip47.params());
+        } catch (NwcException e) {
+            if (e.refused() && e.code() == Nip47.ErrorCode.NOT_IMPLEMENTED) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     public void pay(NwcUri wallet, String bolt11) throws NwcException {

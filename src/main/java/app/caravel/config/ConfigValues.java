@@ -138,7 +138,10 @@ public final class ConfigValues {
         } else if (value.startsWith("sqlite:")) {
             path = value.substring("sqlite:".length());
         } else {
-            throw new ConfigException(variable, "must start with sqlite:// or sqlite:, got '" + value + "'");
+            // only the scheme is echoed: the rest of a URL may hold a password
+            int colon = value.indexOf(':');
+            throw new ConfigException(variable, "must be sqlite://path or postgres://user:pass@host:port/db, got "
+                    + (colon > 0 ? "a " + value.substring(0, colon) + ": URL" : "no URL scheme"));
         }
         int query = path.indexOf('?');
         if (query >= 0) {

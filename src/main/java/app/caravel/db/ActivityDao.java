@@ -15,14 +15,14 @@ public interface ActivityDao {
             + "VALUES (:id, :tenant, :createdAt, :activityType, :resourceType, :resourceId, :snapshot)")
     void insert(@BindMethods Activity activity);
 
-    @SqlQuery("SELECT * FROM activity WHERE resource_type = :type AND resource_id = :id ORDER BY created_at, rowid")
+    @SqlQuery("SELECT * FROM activity WHERE resource_type = :type AND resource_id = :id ORDER BY created_at, seq")
     List<Activity> forResource(@Bind("type") String resourceType, @Bind("id") String resourceId);
 
-    @SqlQuery("SELECT * FROM activity WHERE tenant = :tenant ORDER BY created_at, rowid")
+    @SqlQuery("SELECT * FROM activity WHERE tenant = :tenant ORDER BY created_at, seq")
     List<Activity> forTenant(@Bind("tenant") String tenant);
 
     /** Every relay entry of a tenant before {@code before}, oldest first: what billing replays. */
     @SqlQuery("SELECT * FROM activity WHERE tenant = :tenant AND resource_type = 'relay' AND created_at < :before "
-            + "ORDER BY created_at, rowid")
+            + "ORDER BY created_at, seq")
     List<Activity> relayHistory(@Bind("tenant") String tenant, @Bind("before") long before);
 }

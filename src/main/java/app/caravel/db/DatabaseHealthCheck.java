@@ -3,7 +3,7 @@ package app.caravel.db;
 import com.codahale.metrics.health.HealthCheck;
 import org.jdbi.v3.core.Jdbi;
 
-/** A real query on an app table: proves the file is open, migrated and readable. */
+/** A real query on an app table: proves the database is reachable, migrated and readable. */
 public class DatabaseHealthCheck extends HealthCheck {
     private final Jdbi jdbi;
 
@@ -13,8 +13,13 @@ public class DatabaseHealthCheck extends HealthCheck {
 
     @Override
     protected Result check() {
-        long tenants = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM tenants").mapTo(Long.class).one());
-        String journal = jdbi.withHandle(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
-        return Result.healthy("%d tenants, journal_mode=%s", tenants, journal);
+        return jdbi.withHandle(h -> {
+            long tenants = h.createQuery("SELECT count(*) FROM tenants").mapTo(Long.class).one();
+            String engine = switch (Dialect.of(h)) {
+                case SQLITE -> "SQLite, journal_mode=" + h.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
+                case POSTGRES -> "PostgreSQL " + h.createQuery("SHOW server_version").mapTo(String.class).one();
+            };
+            return Result.healthy("%d tenants, %s", tenants, engine);
+        });
     }
 }

@@ -12,18 +12,18 @@ import java.util.Optional;
 @RegisterConstructorMapper(Message.class)
 public interface MessageDao {
     /** Returns 0 when a message with the same dedupe key exists: each trigger speaks once. */
-    @SqlUpdate("INSERT OR IGNORE INTO messages (id, recipient, message_type, resource_type, resource_id, dedupe_key, body, "
+    @SqlUpdate("INSERT INTO messages (id, recipient, message_type, resource_type, resource_id, dedupe_key, body, "
             + "status, attempts, created_at) VALUES (:id, :recipient, :messageType, :resourceType, :resourceId, :dedupeKey, "
-            + ":body, 'pending', 0, :createdAt)")
+            + ":body, 'pending', 0, :createdAt) ON CONFLICT DO NOTHING")
     int insert(@BindMethods Message message);
 
     @SqlQuery("SELECT * FROM messages WHERE id = :id")
     Optional<Message> find(@Bind("id") String id);
 
-    @SqlQuery("SELECT * FROM messages WHERE recipient = :recipient ORDER BY created_at, rowid")
+    @SqlQuery("SELECT * FROM messages WHERE recipient = :recipient ORDER BY created_at, seq")
     List<Message> forRecipient(@Bind("recipient") String recipient);
 
-    @SqlQuery("SELECT * FROM messages ORDER BY created_at, rowid")
+    @SqlQuery("SELECT * FROM messages ORDER BY created_at, seq")
     List<Message> list();
 
     /** Stores the wrap the first time only; later attempts keep and re-send that same event. */
@@ -38,7 +38,7 @@ public interface MessageDao {
     int markAttemptFailed(@Bind("id") String id, @Bind("error") String error);
 
     /** Pending messages created since {@code since}: what the sweep hands to the sender again. */
-    @SqlQuery("SELECT id FROM messages WHERE status = 'pending' AND created_at >= :since ORDER BY created_at, rowid")
+    @SqlQuery("SELECT id FROM messages WHERE status = 'pending' AND created_at >= :since ORDER BY created_at, seq")
     List<String> pendingIdsSince(@Bind("since") long since);
 
     @SqlQuery("SELECT count(*) FROM messages WHERE status = 'pending' AND created_at <= :before")

@@ -68,6 +68,31 @@ public interface RelayDao {
     @SqlQuery("SELECT id FROM relays ORDER BY id")
     List<String> allIds();
 
+    /** Relays whose last sync failed for a reason a retry can fix (not a conflict), on the partial sync_error index. */
+    @SqlQuery("SELECT id FROM relays WHERE sync_error IS NOT NULL AND sync_error NOT LIKE 'conflict:%' ORDER BY id")
+    List<String> failingTransiently();
+
     @SqlQuery("SELECT * FROM relays WHERE tenant = :tenant AND status = :status ORDER BY created_at, id")
     List<Relay> listByTenantAndStatus(@Bind("tenant") String tenant, @Bind("status") String status);
+    /**
+     * Takes the relay's sync lease when nobody holds it or the holder's has run out (it died): the one
+     * statement that decides which run, in any process, pushes this relay now.
+     */
+    @SqlUpdate("UPDATE relays SET sync_lease = :token, sync_lease_until = :until WHERE id = :id "
+            + "AND (sync_lease IS NULL OR sync_lease_until < :now)")
+    int claimSync(@Bind("id") String id, @Bind("token") String token, @Bind("now") long now, @Bind("until") long until);
+
+    @SqlUpdate("UPDATE relays SET sync_lease = NULL, sync_lease_until = NULL WHERE id = :id AND sync_lease = :token")
+    int releaseSync(@Bind("id") String id, @Bind("token") String token);
+
+    /** The digest of the config zooid last confirmed for this relay (null: unknown). */
+    @SqlQuery("SELECT synced_config FROM relays WHERE id = :id")
+    Optional<String> syncedConfig(@Bind("id") String id);
+
+    @SqlUpdate("UPDATE relays SET synced_config = :digest WHERE id = :id")
+    int setSyncedConfig(@Bind("id") String id, @Bind("digest") String digest);
+
+    /** Forgets what zooid holds, so the next sync pushes even an unchanged config (a sweep, an operator's resync). */
+    @SqlUpdate("UPDATE relays SET synced_config = NULL WHERE id IN (<ids>)")
+    int forgetSyncedConfig(@BindList("ids") List<String> ids);
 }

@@ -1,5 +1,6 @@
 package app.caravel.db;
 
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -47,4 +48,21 @@ public interface TenantDao {
             + "AND COALESCE((SELECT max(i.period_end) FROM invoices i WHERE i.tenant = t.pubkey), t.billing_anchor) "
             + "<= :closedBefore)) ORDER BY t.pubkey")
     List<String> dueForInvoice(@Bind("closedBefore") long closedBefore);
+
+    /** A tenant with a wallet and a billing cycle, and the end of the last period its budget was checked for. */
+    record BudgetCandidate(String pubkey, long billingAnchor, Long budgetCheckedUntil) {
+    }
+
+    @SqlQuery("SELECT pubkey, billing_anchor, budget_checked_until FROM tenants "
+            + "WHERE nwc_url IS NOT NULL AND billing_anchor IS NOT NULL ORDER BY pubkey")
+    @RegisterConstructorMapper(BudgetCandidate.class)
+    List<BudgetCandidate> budgetCandidates();
+
+    @SqlQuery("SELECT budget_checked_until FROM tenants WHERE pubkey = :pubkey")
+    Optional<Long> budgetCheckedUntil(@Bind("pubkey") String pubkey);
+
+    /** Records the check for the period ending {@code periodEnd}; 0 when it was recorded already. */
+    @SqlUpdate("UPDATE tenants SET budget_checked_until = :periodEnd WHERE pubkey = :pubkey "
+            + "AND (budget_checked_until IS NULL OR budget_checked_until < :periodEnd)")
+    int markBudgetChecked(@Bind("pubkey") String pubkey, @Bind("periodEnd") long periodEnd);
 }

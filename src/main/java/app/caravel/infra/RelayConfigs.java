@@ -3,6 +3,7 @@ package app.caravel.infra;
 import app.caravel.billing.Plan;
 import app.caravel.billing.Plans;
 import app.caravel.db.Relay;
+import app.caravel.db.SecretBox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -10,9 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RelayConfigs {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ZooidSettings settings;
+    private final SecretBox secrets;
 
-    public RelayConfigs(ZooidSettings settings) {
+    /** {@code secrets} opens the relay's sealed key for the config, the one place zooid needs it. */
+    public RelayConfigs(ZooidSettings settings, SecretBox secrets) {
         this.settings = settings;
+        this.secrets = secrets;
     }
 
     public String host(Relay relay) {
@@ -24,7 +28,7 @@ public final class RelayConfigs {
         ObjectNode config = JSON.createObjectNode();
         config.put("host", host(relay));
         config.put("schema", relay.schema());
-        config.put("secret", relay.secret());
+        config.put("secret", secrets.open(relay.secret()));
         ObjectNode info = config.putObject("info");
         info.put("name", relay.name());
         info.put("icon", relay.icon());

@@ -49,11 +49,13 @@ public class RelayReconciler implements JobRequestHandler<ReconcileRelaysJob> {
         return enqueue(db.relays().allIds());
     }
 
+    /** Each relay enqueued is pushed even when its row hasn't changed: zooid may have lost what it held. */
     private int enqueue(List<String> relayIds) {
         Set<String> pending = pendingSyncs();
         int enqueued = 0;
         for (String id : relayIds) {
             if (!pending.contains(id)) {
+                db.relays().forgetSyncedConfig(List.of(id));
                 jobs.enqueue(new SyncRelayJob(id));
                 enqueued++;
             }

@@ -31,8 +31,9 @@ public class ResyncRelaysCommand extends ConfiguredCommand<CaravelConfiguration>
         config.validate();
         ManagedDataSource dataSource = config.dataSourceFactory().build(new MetricRegistry(), "resync");
         try {
-            StorageProvider storage = JobStorage.sqlite(dataSource, new JacksonJsonMapper());
-            Database db = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+            StorageProvider storage = JobStorage.of(dataSource, new JacksonJsonMapper());
+            Database db = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()),
+                    app.caravel.db.SecretsKeys.resolve(config).box());
             JobQueue jobs = new JobQueue(new SharedTransactionDataSource(dataSource), new JobRequestScheduler(storage));
             int count = new RelayReconciler(db, jobs, Clock.systemUTC(), Duration.ofDays(1)).resyncAll();
             System.out.println("enqueued " + count + " relay syncs");

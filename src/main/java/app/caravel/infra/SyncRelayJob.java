@@ -8,4 +8,10 @@ public record SyncRelayJob(String relayId) implements JobRequest {
     public Class<RelaySyncHandler> getJobRequestHandler() {
         return RelaySyncHandler.class;
     }
+
+    /** The dashboard names the job from this: "Sync relay <id> to zooid". */
+    @Override
+    public String toString() {
+        return relayId;
+    }
 }

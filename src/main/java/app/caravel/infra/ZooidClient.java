@@ -37,6 +37,32 @@ public final class ZooidClient {
         public boolean ok() {
             return status >= 200 && status < 300;
         }
+
+        /** A probe's answer: zooid is up and takes our key (404: the probe id never exists, nothing changed). */
+        public boolean reachable() {
+            return status == 404 || ok();
+        }
+    }
+
+    /** The relay id the probe patches: it never exists, so the PATCH changes nothing. */
+    static final String PROBE_ID = "caravel-health-probe";
+
+    /** Whether zooid answers and accepts our key, without changing anything (the health check, the outage recovery). */
+    public Answer probe() throws IOException, InterruptedException {
+        return patch(PROBE_ID, JSON.createObjectNode());
+    }
+
+    /** A read's status and body. */
+    public record Reply(int status, String body) {
+    }
+
+    /** A signed GET of {@code path} under the API base (e.g. a relay's member list). */
+    public Reply get(String path) throws IOException, InterruptedException {
+        String url = settings.baseUrl() + path;
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Authorization", nip98.header(settings.signer(), url, "GET", null)).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Reply(response.statusCode(), response.body());
     }
 
     public Answer create(String id, JsonNode config) throws IOException, InterruptedException {

@@ -1,14 +1,12 @@
 package app.caravel.infra;
 
 import com.codahale.metrics.health.HealthCheck;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * zooid reachable and accepting our key: a signed PATCH of a relay id that never exists changes nothing
  * and must come back 404 (a 401/403 means our pubkey is not on zooid's whitelist).
  */
 public class ZooidHealthCheck extends HealthCheck {
-    static final String PROBE_ID = "caravel-health-probe";
     private final ZooidClient zooid;
 
     public ZooidHealthCheck(ZooidClient zooid) {
@@ -17,8 +15,8 @@ public class ZooidHealthCheck extends HealthCheck {
 
     @Override
     protected Result check() throws Exception {
-        ZooidClient.Answer answer = zooid.patch(PROBE_ID, JsonNodeFactory.instance.objectNode());
-        if (answer.status() == 404 || answer.ok()) {
+        ZooidClient.Answer answer = zooid.probe();
+        if (answer.reachable()) {
             return Result.healthy("reachable, key accepted");
         }
         return Result.unhealthy("zooid answered " + answer.status() + ": " + answer.error());

@@ -5,6 +5,9 @@ import app.caravel.billing.Plans;
 import app.caravel.db.Activity;
 import app.caravel.db.ActivityDao;
 import app.caravel.db.Database;
+import app.caravel.db.Ids;
+import app.caravel.nostr.Crypto;
+import app.caravel.nostr.Hex;
 import app.caravel.db.Relay;
 import app.caravel.db.RelayDao;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,14 +20,14 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
 
 /**
  * Converges zooid to one relay's current row (SPEC §5.1). A relay that is `new` or `active` must be served
- * with exactly its config; an `inactive` or `delinquent` one keeps its config with {@code inactive: true}. Runs are serialised per
- * relay, read the row afresh each time and only converge, so any number of runs, in any order, end in the
- * same state.
+ * with exactly its config; an `inactive` or `delinquent` one keeps its config with {@code inactive: true}. One run
+ * at a time per relay, in any process: a run first takes the relay's lease in the database (it expires if the
+ * holder dies), reads the row afresh and only converges, so any number of runs, in any order, end in the same
+ * state; a run finding zooid already holding the row's config pushes nothing.
  *
  * Failures come in two kinds: transient (zooid unreachable, 5xx, our key refused) are recorded and thrown
  * for JobRunr to retry with backoff; permanent (zooid refuses the config, or the host/schema belongs to
@@ -40,7 +43,9 @@ public final class ZooidRelaySync implements RelaySync {
     private final RelayConfigs configs;
     private final Clock clock;
     private final Notifier notifier;
-    private final Lock[] stripes = new Lock[64];
+    /** Longer than a run can take (two zooid calls of at most 15 s, and the recording). */
+    static final Duration LEASE = Duration.ofSeconds(90);
+    private static final Duration CLAIM_POLL = Duration.ofMillis(50);
 
     public ZooidRelaySync(Database db, ZooidClient zooid, RelayConfigs configs, Clock clock, Notifier notifier) {
         this.db = db;
@@ -48,9 +53,6 @@ public final class ZooidRelaySync implements RelaySync {
         this.configs = configs;
         this.clock = clock;
         this.notifier = notifier;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new ReentrantLock();
-        }
     }
 
     private enum Kind { DONE, TRANSIENT, PERMANENT }
@@ -61,12 +63,36 @@ public final class ZooidRelaySync implements RelaySync {
 
     @Override
     public void sync(String relayId) throws ZooidSyncException, InterruptedException {
-        Lock lock = stripes[Math.floorMod(relayId.hashCode(), stripes.length)];
-        lock.lock();
+        String token = Ids.random();
+        if (!claim(relayId, token)) {
+            return;
+        }
         try {
             converge(relayId);
         } finally {
-            lock.unlock();
+            db.relays().releaseSync(relayId, token);
+        }
+    }
+
+    /**
+     * Waits for the relay's lease (another run, maybe in another process, is pushing it) for at most one lease
+     * length; false when the relay is gone. A holder that died frees it when its lease runs out.
+     */
+    private boolean claim(String relayId, String token) throws ZooidSyncException, InterruptedException {
+        long deadline = System.nanoTime() + LEASE.plusSeconds(5).toNanos();
+        while (true) {
+            long now = clock.instant().getEpochSecond();
+            if (db.relays().claimSync(relayId, token, now, now + LEASE.toSeconds()) == 1) {
+                return true;
+            }
+            if (db.relays().find(relayId).isEmpty()) {
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ZooidSyncException("relay " + relayId + " has been held by another sync for over "
+                        + LEASE.toSeconds() + " s; will retry");
+            }
+            Thread.sleep(CLAIM_POLL.toMillis());
         }
     }
 
@@ -74,6 +100,10 @@ public final class ZooidRelaySync implements RelaySync {
         Relay relay = db.relays().find(relayId).orElse(null);
         if (relay == null) {
             return;
+        }
+        String digest = digest(configs.of(relay));
+        if (relay.syncError() == null && digest.equals(db.relays().syncedConfig(relayId).orElse(null))) {
+            return; // zooid confirmed exactly this config already (a later run took this change with it)
         }
         boolean serve = Relay.NEW.equals(relay.status()) || Relay.ACTIVE.equals(relay.status());
         Outcome outcome;
@@ -83,7 +113,7 @@ public final class ZooidRelaySync implements RelaySync {
             outcome = new Outcome(Kind.TRANSIENT, "zooid unreachable: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
-        record(relay, serve, outcome);
+        record(relay, digest, serve, outcome);
         if (outcome.kind() == Kind.TRANSIENT) {
             throw new ZooidSyncException(outcome.message());
         }
@@ -118,6 +148,11 @@ public final class ZooidRelaySync implements RelaySync {
     private Outcome pause(Relay relay) throws IOException, InterruptedException {
         ZooidClient.Answer paused = zooid.replace(relay.id(), configs.of(relay));
         return paused.status() == 404 ? Outcome.DONE : classify(paused, relay);
+    }
+
+    /** A digest of the config (the relay's key is in it, so only a digest is kept beside the row). */
+    private static String digest(JsonNode config) {
+        return Hex.encode(Crypto.sha256(config.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private Outcome classify(ZooidClient.Answer answer, Relay relay) {
@@ -155,7 +190,7 @@ public final class ZooidRelaySync implements RelaySync {
      * Records the outcome against the row as it is now, read inside this transaction: a tenant may have
      * changed the relay while zooid was being called, and billing replays these snapshots.
      */
-    private void record(Relay pushed, boolean served, Outcome outcome) {
+    private void record(Relay pushed, String pushedDigest, boolean served, Outcome outcome) {
         long now = clock.instant().getEpochSecond();
         db.jdbi().useTransaction(handle -> {
             RelayDao relays = handle.attach(RelayDao.class);
@@ -174,6 +209,7 @@ public final class ZooidRelaySync implements RelaySync {
                                 Messages.syncFailing(configs.host(relay), outcome.message())));
                 return;
             }
+            relays.setSyncedConfig(relay.id(), pushedDigest);
             if (relay.updatedAt() == pushed.updatedAt()) {
                 // zooid holds this row's config; a row changed meanwhile waits for the sync its change enqueued
                 relays.markSynced(relay.id(), now);

@@ -36,7 +36,7 @@ public final class JobRunrService implements Managed {
 
     public JobRunrService(DataSource dataSource, JobHandlers handlers, Settings settings) {
         this.json = new JacksonJsonMapper();
-        this.storage = JobStorage.sqlite(dataSource, json);
+        this.storage = JobStorage.of(dataSource, json);
         this.scheduler = new JobRequestScheduler(storage);
         this.server = new BackgroundJobServer(storage, json, handlers,
                 BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()

@@ -45,6 +45,12 @@ public final class Messages {
         return "Thank you, your payment arrived. These relays are back online: " + relays(hosts) + ".";
     }
 
+    public static String budgetShort(long expectedSats, long allowedSats, long periodEnd) {
+        return "Your next Caravel invoice, made on " + day(periodEnd) + ", will be about " + sats(expectedSats)
+                + ", but your connected wallet will only let us take " + sats(allowedSats) + " (its budget or balance). "
+                + "Raise the budget or top up before then so the payment goes through.";
+    }
+
     static String sats(long amount) {
         return String.format(Locale.ENGLISH, "%,d sats", amount);
     }

@@ -19,17 +19,25 @@ public final class RobotNotifier implements Notifier {
     private final JobQueue jobs;
     private final Clock clock;
     private final boolean sending;
+    private final DashboardLinks links;
 
     public RobotNotifier(JobQueue jobs, Clock clock, boolean sending) {
+        this(jobs, clock, sending, DashboardLinks.none());
+    }
+
+    /** {@code links}: the dashboard page appended to the DMs that ask the tenant to act (APP_URL). */
+    public RobotNotifier(JobQueue jobs, Clock clock, boolean sending, DashboardLinks links) {
         this.jobs = jobs;
         this.clock = clock;
         this.sending = sending;
+        this.links = links;
     }
 
     @Override
     public void notify(Handle handle, String recipient, String messageType, String resourceType, String resourceId,
                        String dedupeKey, String text) {
-        Message message = new Message(Ids.random(), recipient, messageType, resourceType, resourceId, dedupeKey, text,
+        Message message = new Message(Ids.random(), recipient, messageType, resourceType, resourceId, dedupeKey,
+                links.append(text, messageType, resourceType, resourceId),
                 Message.PENDING, null, null, null, 0, null, clock.instant().getEpochSecond(), null);
         if (handle.attach(MessageDao.class).insert(message) == 0) {
             return;

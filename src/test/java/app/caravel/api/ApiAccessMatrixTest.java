@@ -99,6 +99,7 @@ class ApiAccessMatrixTest {
                 new Route("POST", "/relays", newRelay(), 201, 201, 403, 403),
                 new Route("POST", "/relays", newRelayFor(OWNER), 201, 403, 201, 403),
                 new Route("GET", relay, () -> null, 200, 403, 200, 403),
+                new Route("GET", relay + "/members", () -> null, 200, 403, 200, 403),
                 new Route("PUT", relay, () -> "{\"info_description\":\"edited\"}", 200, 403, 200, 403),
                 // the admin comes after the owner turned it off: 400 already inactive, past the access check
                 new Route("POST", relay + "/deactivate", () -> null, 200, 403, 400, 403),

@@ -99,7 +99,7 @@ class ApiHappyPathTest {
                 "SELECT jobAsJson FROM jobrunr_jobs").mapTo(String.class).list());
         long syncJobsForRelay = jobs.stream().filter(j -> j.contains(SyncRelayJob.class.getName()) && j.contains(id)).count();
         assertEquals(4, syncJobsForRelay, "one provisioning job per change, carrying the relay id");
-        assertTrue(jobs.stream().noneMatch(j -> j.contains(app.database().relays().find(id).orElseThrow().secret())),
+        assertTrue(jobs.stream().noneMatch(j -> j.contains(app.database().secrets().open(app.database().relays().find(id).orElseThrow().secret()))),
                 "no secret in any job");
     }
 

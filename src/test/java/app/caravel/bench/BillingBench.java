@@ -1,31 +1,24 @@
 package app.caravel.bench;
 
-import app.caravel.CaravelConfiguration;
 import app.caravel.billing.Invoicer;
 import app.caravel.billing.Wallets;
 import app.caravel.db.Ids;
 import app.caravel.nostr.KeyPair;
 import app.caravel.nostr.NwcUri;
 import app.caravel.robot.RobotNotifier;
+import app.caravel.support.AppProcess;
+import app.caravel.support.BillingDates;
 import app.caravel.support.Ports;
-import app.caravel.support.TestApps;
 import app.caravel.support.TestDatabase;
+import app.caravel.support.TestPostgres;
 import app.caravel.support.TestRelay;
 import app.caravel.support.WalletService;
-import io.dropwizard.testing.DropwizardTestSupport;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,15 +30,16 @@ import java.util.function.Function;
  * <ol>
  *   <li>the tick's own work, in one thread, against a wallet that answers make_invoice at once (replaying
  *   activity, pricing, claiming and writing invoices, items, activity and DMs);</li>
- *   <li>the service as it runs: the real app with its JobRunr workers fanning out one job per tenant and per
- *   invoice, against NIP-47 wallets on a loopback relay that answer every request after 250 ms. Printed:
- *   seconds to invoice all, seconds to collect all, wallet calls, the most in flight at once, peak heap.</li>
+ *   <li>the service as it runs: the real server in its own JVM with its JobRunr workers fanning out one job per
+ *   tenant and per invoice, against NIP-47 wallets on a loopback relay that answer every request after 250 ms,
+ *   on SQLite (one process), PostgreSQL (one process) and PostgreSQL (two processes). Printed side by side:
+ *   seconds to invoice all, seconds to collect all, wallet calls, the most in flight at once, peak RSS.</li>
  * </ol>
  */
 public final class BillingBench {
     private static final int TENANTS = 10_000;
-    private static final long ANCHOR = Instant.parse("2025-04-15T00:00:00Z").getEpochSecond();
-    private static final long AFTER = Instant.parse("2025-05-15T01:00:00Z").getEpochSecond();
+    private static final long ANCHOR = BillingDates.ANCHOR;
+    private static final long AFTER = BillingDates.AT;
     private static final Duration LATENCY = Duration.ofMillis(250);
 
     public static void main(String[] args) throws Exception {
@@ -54,21 +48,31 @@ public final class BillingBench {
             System.err.printf("tick alone, instant wallet: %.1f s%n", instant);
             System.exit(0);
         }
-        LatencyRun slow = latencyWallet();
-        System.err.printf("%nbilling over %,d tenants / %,d relays, %d cores, SQLite%n", TENANTS, TENANTS * 2,
-                Runtime.getRuntime().availableProcessors());
-        System.err.printf("%-44s %10s   %s%n", "figure", "this run", "target");
-        System.err.printf("%-44s %9.1f s   ≤ 1.2 × the tick before the fan-out (16.9 s on this machine, 2026-11-25: ≤ 20.3 s)%n", "tick alone, instant wallet", instant);
-        System.err.printf("%-44s %9.1f s%n", "invoice all, wallet answering after 250 ms", slow.invoiceSeconds);
-        System.err.printf("%-44s %9.1f s%n", "collect all, wallet answering after 250 ms", slow.collectSeconds);
-        System.err.printf("%-44s %9.1f s   ≤ 300 s%n", "invoicing and collection together", slow.invoiceSeconds + slow.collectSeconds);
-        System.err.printf("%-44s %,10d   (%.0f calls/s; ≥ 100/s)%n", "wallet calls", slow.calls,
-                slow.calls / (slow.invoiceSeconds + slow.collectSeconds));
-        System.err.printf("%-44s %,10d%n", "wallet calls in flight at most", slow.maxInFlight);
-        System.err.printf("%-44s %,10d / %,d%n", "invoices made / paid", slow.made, slow.paid);
-        System.err.printf("%-44s %9.0f MiB   ≤ 256 MiB (app, workers, relay and wallet doubles in one JVM)%n",
-                "peak heap during the run", slow.peakHeapMiB);
+        List<LatencyRun> runs = List.of(
+                latencyWallet("SQLite, 1 process", dir -> "sqlite://" + dir.resolve("bench.db"), 1),
+                latencyWallet("PostgreSQL, 1 process", dir -> TestPostgres.newDatabaseUrl(), 1),
+                latencyWallet("PostgreSQL, 2 processes", dir -> TestPostgres.newDatabaseUrl(), 2));
+        System.err.printf("%nbilling over %,d tenants / %,d relays, %d cores; the service in its own JVM(s), the wallet"
+                        + " and relay doubles in this one%n", TENANTS, TENANTS * 2, Runtime.getRuntime().availableProcessors());
+        System.err.printf("%-44s %9.1f s   ≤ 1.2 × the tick before the fan-out (16.9 s on this machine, 2026-11-25: ≤ 20.3 s)%n",
+                "tick alone (SQLite), instant wallet", instant);
+        System.err.printf("%-44s", "wallets answering after 250 ms");
+        runs.forEach(r -> System.err.printf(" %24s", r.label));
+        System.err.printf("   target%n");
+        row("invoice all (s)", runs, r -> String.format("%.1f", r.invoiceSeconds), "");
+        row("collect all (s)", runs, r -> String.format("%.1f", r.collectSeconds), "");
+        row("invoicing and collection (s)", runs, r -> String.format("%.1f", r.invoiceSeconds + r.collectSeconds), "≤ 300 s");
+        row("wallet calls/s", runs, r -> String.format("%,d (%.0f/s)", r.calls, r.calls / (r.invoiceSeconds + r.collectSeconds)), "≥ 100/s");
+        row("wallet calls in flight at most", runs, r -> String.valueOf(r.maxInFlight), "");
+        row("invoices made / paid", runs, r -> r.made + " / " + r.paid, String.valueOf(TENANTS));
+        row("peak RSS per server process (MiB)", runs, r -> String.format("%.0f", r.peakRssMiB), "");
         System.exit(0);
+    }
+
+    private static void row(String what, List<LatencyRun> runs, Function<LatencyRun, String> cell, String target) {
+        System.err.printf("%-44s", what);
+        runs.forEach(r -> System.err.printf(" %24s", cell.apply(r)));
+        System.err.printf("   %s%n", target);
     }
 
     /** The tick's own cost, every tenant in this thread, with a wallet that answers at once. */
@@ -97,12 +101,15 @@ public final class BillingBench {
         }
     }
 
-    private record LatencyRun(double invoiceSeconds, double collectSeconds, long calls, int maxInFlight, long made,
-                              long paid, double peakHeapMiB) {
+    private record LatencyRun(String label, double invoiceSeconds, double collectSeconds, long calls, int maxInFlight,
+                              long made, long paid, double peakRssMiB) {
     }
 
-    /** The real app and its workers against wallets that take 250 ms to answer anything. */
-    private static LatencyRun latencyWallet() throws Exception {
+    /**
+     * The service as operators run it, {@code processes} server JVMs on one database, against wallets that take
+     * 250 ms to answer anything; the tick is asked of the first, the workers of all take the jobs.
+     */
+    private static LatencyRun latencyWallet(String label, Function<Path, String> database, int processes) throws Exception {
         Path dir = Files.createTempDirectory("caravel-billing-bench");
         try (TestRelay relay = TestRelay.start()) {
             WalletService.Ledger ledger = new WalletService.Ledger();
@@ -111,20 +118,25 @@ public final class BillingBench {
                 platform.answerAfter(LATENCY);
                 wallets.answerAfter(LATENCY);
                 wallets.setBalanceSats(TENANTS * 60_000L * 2);
-                try (TestDatabase test = new TestDatabase(dir)) {
+                String url = database.apply(dir);
+                try (TestDatabase test = new TestDatabase(url)) {
                     seed(test, t -> wallets.uri(KeyPair.generate()));
                 }
-                int port = Ports.free();
-                DropwizardTestSupport<CaravelConfiguration> app = TestApps.support(port, Map.of(
-                        "database_url", "sqlite://" + dir.resolve("test.db"), "nwc_url", platform.uri(KeyPair.generate()),
-                        "billing_allow_at", "true"));
-                app.before();
-                try {
-                    System.gc();
-                    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-                    var db = TestApps.database(app);
+                Map<String, String> settings = Map.of("database_url", url, "nwc_url", platform.uri(KeyPair.generate()),
+                        "billing_allow_at", "true", "allow_private_relays", "true", "dashboard_port", "0");
+                Path log = Files.createTempFile("billing-bench", ".log");
+                List<AppProcess> servers = new java.util.ArrayList<>();
+                List<Integer> adminPorts = new java.util.ArrayList<>();
+                try (TestDatabase test = TestDatabase.existing(url)) {
+                    for (int i = 0; i < processes; i++) {
+                        Map<String, String> own = new java.util.HashMap<>(settings);
+                        own.put("port", String.valueOf(Ports.free()));
+                        adminPorts.add(Ports.free());
+                        servers.add(AppProcess.start(own, adminPorts.get(i), dir, log));
+                    }
+                    var db = test.db();
                     long start = System.nanoTime();
-                    CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> billingTick(app.getAdminPort()));
+                    CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> servers.get(0).billingTick(AFTER));
                     double invoiced = Double.NaN;
                     while (!run.isDone()) {
                         if (Double.isNaN(invoiced) && count(db, "SELECT count(*) FROM invoices WHERE bolt11 IS NOT NULL") == TENANTS) {
@@ -134,17 +146,18 @@ public final class BillingBench {
                     }
                     double total = (System.nanoTime() - start) / 1e9;
                     String report = run.get();
-                    long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                            .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
                     long made = count(db, "SELECT count(*) FROM invoices WHERE bolt11 IS NOT NULL");
                     long paid = count(db, "SELECT count(*) FROM invoices WHERE status = 'paid'");
                     if (paid != TENANTS) {
-                        System.err.println("not every invoice paid: " + report);
+                        System.err.println(label + ": not every invoice paid: " + report + " (log " + log + ")");
                     }
-                    return new LatencyRun(invoiced, total - invoiced, platform.calls().size() + wallets.calls().size(),
-                            ledger.maxInFlight(), made, paid, peakHeap / 1048576.0);
+                    double rss = servers.stream().mapToDouble(AppProcess::peakRssMiB).max().orElse(Double.NaN);
+                    return new LatencyRun(label, invoiced, total - invoiced, platform.calls().size() + wallets.calls().size(),
+                            ledger.maxInFlight(), made, paid, rss);
                 } finally {
-                    app.after();
+                    for (AppProcess server : servers) {
+                        server.close();
+                    }
                 }
             }
         }
@@ -152,16 +165,6 @@ public final class BillingBench {
 
     private static long count(app.caravel.db.Database db, String sql) {
         return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
-    }
-
-    private static String billingTick(int adminPort) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
-                            + "/tasks/billing-tick?at=" + AFTER)).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofMinutes(15)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void seed(TestDatabase test, Function<Integer, String> walletOf) {

@@ -1,159 +1,208 @@
 package app.caravel.bench;
 
-import app.caravel.CaravelApplication;
-import app.caravel.CaravelConfiguration;
 import app.caravel.db.Ids;
 import app.caravel.nostr.KeyPair;
+import app.caravel.nostr.Nip98;
+import app.caravel.support.AppProcess;
 import app.caravel.support.Ports;
-import app.caravel.support.SignedClient;
-import app.caravel.support.TestApps;
-import io.dropwizard.testing.DropwizardTestSupport;
+import app.caravel.support.TestDatabase;
+import app.caravel.support.TestPostgres;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * `make bench` (after bench-nostr and bench-billing): the API under load from a separate generator process
- * on loopback, on one machine in one run. Prints start-to-healthy, the bare-endpoint floor, authenticated
- * GET /relays over 10,000 relays of 1,000 tenants, POST /relays, time to job pick-up and resident memory.
+ * `make bench-load`: the server in its own JVM ({@code server config.yml}, the heap `make run` gives it), driven
+ * by wrk (Debian's package) on loopback with a Lua script rotating pre-signed NIP-98 headers, one per tenant,
+ * signed just before each run so they are inside the 60 s window (a POST gets a fresh header each: a header is
+ * good for one state change). Printed for each engine, from one run: the servlet floor (admin /ping), the Jersey
+ * floor (the API's 401 without a header), the authenticated reads, POST /relays, their ratios to the Jersey
+ * floor, and the server's resident memory after the run.
  */
 public final class LoadBench {
     private static final int TENANTS = 1_000;
     private static final int RELAYS_EACH = 10;
-    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
+    private static final int CONNECTIONS = Integer.getInteger("bench.connections", 16);
+    private static final int THREADS = 2;
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+    private static final int WARMUP_SECONDS = 3;
+    private static final int POSTS = Integer.getInteger("bench.posts", 40_000);
+
+    private record Result(long requests, double rate, double p50, double p99, long badStatus, long socketErrors,
+                          long wraps) {
+        static Result parse(String wrkOutput) {
+            String line = wrkOutput.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + wrkOutput));
+            String[] f = line.split(" ");
+            return new Result(Long.parseLong(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]));
+        }
+
+        String cell(boolean non2xxExpected) {
+            long errors = socketErrors + (non2xxExpected ? 0 : badStatus);
+            return String.format("%,8.0f/s p50 %5.2f p99 %6.2f ms err %d", rate, p50, p99, errors);
+        }
+    }
+
+    private record EngineRun(String engine, Map<String, Result> results, double rssMiB, double peakRssMiB) {
+    }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("caravel-load-bench");
-        int port = Ports.free();
-        DropwizardTestSupport<CaravelConfiguration> app = TestApps.support(port, Map.of("logging.level", "WARN"));
-        long startNanos = System.nanoTime();
-        app.before();
-        HttpClient http = HttpClient.newHttpClient();
-        while (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.getAdminPort() + "/healthcheck"))
-                .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            Thread.sleep(10);
+        List<EngineRun> runs = new ArrayList<>();
+        for (String engine : System.getProperty("bench.engines", "sqlite,postgres").split(",")) {
+            runs.add(run(engine.trim()));
         }
-        double startSeconds = (System.nanoTime() - startNanos) / 1e9;
         List<String> lines = new ArrayList<>();
-        try {
-            CaravelApplication application = app.getApplication();
-            Path keys = seed(application, dir);
-            String base = "http://127.0.0.1:" + port;
-            String bare = generate("http://127.0.0.1:" + app.getAdminPort(), "bare", CONCURRENCY, SECONDS, null);
-            String reads = generate(base, "relays", CONCURRENCY, SECONDS, keys);
-            String writes = generate(base, "create", 4, Math.max(5, SECONDS / 2), keys);
-            List<Double> pickups = pickups(application, port);
-            long rss = rssKiB();
-
-            String[] b = bare.split(" ");
-            String[] r = reads.split(" ");
-            String[] w = writes.split(" ");
-            lines.add(String.format("%-44s %12s", "start to healthy (migrations included)", String.format("%.2f s", startSeconds)));
-            lines.add(row("bare endpoint GET /ping (admin), c=" + CONCURRENCY, b));
-            lines.add(row("GET /relays, NIP-98, 10k relays, c=" + CONCURRENCY, r));
-            lines.add(row("POST /relays (row+activity+job), c=4", w));
-            Collections.sort(pickups);
-            lines.add(String.format("%-44s %12s", "POST → job picked up, p50 / max of " + pickups.size(),
-                    String.format("%.2f / %.2f s", pickups.get(pickups.size() / 2), pickups.get(pickups.size() - 1))));
-            lines.add(String.format("%-44s %12s", "resident memory after the load (app JVM)", (rss / 1024) + " MiB"));
-            double readRate = Double.parseDouble(r[3]);
-            lines.add(String.format("%-44s %12.2f", "authenticated reads / bare floor", readRate / Double.parseDouble(b[3])));
-            schnorrFloor().ifPresent(floor -> lines.add(String.format("%-44s %12.2f (floor %.0f verif/s)",
-                    "authenticated reads / Schnorr-verify floor", readRate / floor, floor)));
-        } finally {
-            app.after();
+        lines.add(String.format("wrk -t%d -c%d -d%ds on loopback beside the server, %d cores; %,d tenants × %d relays",
+                THREADS, CONNECTIONS, SECONDS, Runtime.getRuntime().availableProcessors(), TENANTS, RELAYS_EACH));
+        StringBuilder header = new StringBuilder(String.format("%-38s", "what"));
+        runs.forEach(r -> header.append(String.format(" | %-46s", r.engine)));
+        lines.add(header.toString());
+        String[][] rows = {
+                {"servlet floor: admin GET /ping", "ping"},
+                {"Jersey floor: API 401 without a header", "floor"},
+                {"GET /identity (NIP-98 + tenant lookup)", "identity"},
+                {"GET /relays (10 relays each)", "relays"},
+                {"GET /tenants/:pubkey/relays", "tenantRelays"},
+                {"POST /relays (fresh header each)", "create"},
+        };
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder(String.format("%-38s", row[0]));
+            runs.forEach(r -> line.append(String.format(" | %-46s", r.results.get(row[1]).cell(row[1].equals("floor")))));
+            lines.add(line.toString());
         }
+        for (String[] ratio : new String[][]{{"identity", "GET /identity ÷ Jersey floor", "≥ 0.60"},
+                {"relays", "GET /relays ÷ Jersey floor", "≥ 0.45"}}) {
+            StringBuilder line = new StringBuilder(String.format("%-38s", ratio[1]));
+            runs.forEach(r -> line.append(String.format(" | %-46s", String.format("%.2f (target %s)",
+                    r.results.get(ratio[0]).rate / r.results.get("floor").rate, ratio[2]))));
+            lines.add(line.toString());
+        }
+        StringBuilder rss = new StringBuilder(String.format("%-38s", "server RSS after the run / peak"));
+        runs.forEach(r -> rss.append(String.format(" | %-46s", String.format("%.0f / %.0f MiB (target ≤ 300)", r.rssMiB, r.peakRssMiB))));
+        lines.add(rss.toString());
+        lines.add("targets: p99 ≤ 10 ms for the authenticated reads; POST /relays ≥ 1,000/s with p99 ≤ 50 ms; no errors");
         System.err.println();
         lines.forEach(System.err::println);
         Files.write(Path.of("target", "bench-load.txt"), lines);
         System.exit(0);
     }
 
-    private static String row(String what, String[] result) {
-        return String.format("%-44s %9s req/s  p50 %6s ms  p99 %6s ms  (%s requests, %s errors)", what, result[3],
-                result[4], result[5], result[1], result[2]);
+    private static EngineRun run(String engine) throws Exception {
+        Path dir = Files.createTempDirectory("caravel-load-bench");
+        String url = switch (engine) {
+            case "sqlite" -> "sqlite://" + dir.resolve("bench.db");
+            case "postgres" -> TestPostgres.newDatabaseUrl();
+            default -> throw new IllegalArgumentException("bench.engines: sqlite and/or postgres, got " + engine);
+        };
+        List<KeyPair> tenants;
+        try (TestDatabase test = new TestDatabase(url)) {
+            tenants = seed(test);
+        }
+        int port = Ports.free();
+        int adminPort = Ports.free();
+        String base = "http://127.0.0.1:" + port;
+        Path log = Files.createTempFile("load-bench", ".log");
+        Path script = dir.resolve("rotate.lua");
+        try (InputStream lua = LoadBench.class.getResourceAsStream("/bench/rotate.lua")) {
+            Files.write(script, lua.readAllBytes());
+        }
+        Map<String, Result> results = new LinkedHashMap<>();
+        try (AppProcess server = AppProcess.start(Map.of("database_url", url, "port", String.valueOf(port),
+                "dashboard_port", "0", "logging.level", "WARN"), adminPort, dir, log)) {
+            Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
+            results.put("ping", wrk(script, "http://127.0.0.1:" + adminPort, lines(dir, "ping", List.of("GET\t/ping\t\t"))));
+            results.put("floor", wrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t"))));
+            results.put("identity", wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/identity")));
+            results.put("relays", wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/relays")));
+            results.put("tenantRelays", wrk(script, base,
+                    () -> signedGets(dir, nip98, base, tenants, k -> "/tenants/" + k.pubkey() + "/relays")));
+            int[] serial = {0};
+            results.put("create", wrk(script, base, () -> signedPosts(dir, nip98, base, tenants, serial)));
+            return new EngineRun(engine, results, server.rssMiB(), server.peakRssMiB());
+        }
     }
 
-    /** 1,000 tenants with 10 relays each, written straight to the database; their keys go to a file. */
-    private static Path seed(CaravelApplication app, Path dir) throws IOException {
-        List<String> secrets = new ArrayList<>();
-        app.database().jdbi().useTransaction(h -> {
-            var tenants = h.prepareBatch("INSERT INTO tenants (pubkey, created_at, status) VALUES (?, 1, 'active')");
+    /** Lines of the rotation file for one run; asked again for the warm-up and the measured run. */
+    private interface Lines {
+        Path write() throws IOException;
+    }
+
+    private static Lines lines(Path dir, String name, List<String> content) {
+        return () -> Files.write(dir.resolve(name + ".txt"), content);
+    }
+
+    private static Path signedGets(Path dir, Nip98 nip98, String base, List<KeyPair> tenants,
+                                   java.util.function.Function<KeyPair, String> path) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (KeyPair tenant : tenants) {
+            String p = path.apply(tenant);
+            out.add("GET\t" + p + "\t" + nip98.header(tenant, base + p, "GET", null) + "\t");
+        }
+        return Files.write(dir.resolve("gets.txt"), out);
+    }
+
+    private static Path signedPosts(Path dir, Nip98 nip98, String base, List<KeyPair> tenants, int[] serial)
+            throws IOException {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < POSTS; i++) {
+            KeyPair tenant = tenants.get(i % tenants.size());
+            String body = "{\"subdomain\":\"load-" + (serial[0]++) + "\",\"info_name\":\"Load\",\"plan\":\"free\"}";
+            out.add("POST\t/relays\t" + nip98.header(tenant, base + "/relays", "POST",
+                    body.getBytes(StandardCharsets.UTF_8)) + "\t" + body);
+        }
+        return Files.write(dir.resolve("posts.txt"), out);
+    }
+
+    /** A warm-up, then the measured run, each with lines written just before it. */
+    private static Result wrk(Path script, String base, Lines lines) throws Exception {
+        runWrk(script, base, lines.write(), WARMUP_SECONDS);
+        Path measured = lines.write();
+        Result result = Result.parse(runWrk(script, base, measured, SECONDS));
+        if (result.wraps > 0 && measured.getFileName().toString().equals("posts.txt")) {
+            throw new IllegalStateException("POST headers ran out (replays would be refused): raise -Dbench.posts");
+        }
+        return result;
+    }
+
+    private static String runWrk(Path script, String base, Path lines, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "--latency",
+                "-s", script.toString(), base, "--", lines.toString(), String.valueOf(THREADS))
+                .redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** 1,000 tenants with 10 relays each, written straight to the database. */
+    private static List<KeyPair> seed(TestDatabase test) {
+        List<KeyPair> tenants = new ArrayList<>();
+        test.jdbi().useTransaction(h -> {
+            var rows = h.prepareBatch("INSERT INTO tenants (pubkey, created_at, status) VALUES (?, 1, 'active')");
             var relays = h.prepareBatch("INSERT INTO relays (id, tenant, subdomain, schema, name, plan, status, secret, "
                     + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'basic', 'active', ?, 1, 1)");
             for (int t = 0; t < TENANTS; t++) {
                 KeyPair keys = KeyPair.generate();
-                secrets.add(keys.secretHex());
-                tenants.add(keys.pubkey());
+                tenants.add(keys);
+                rows.add(keys.pubkey());
                 for (int r = 0; r < RELAYS_EACH; r++) {
                     String sub = "t" + t + "-r" + r;
                     relays.add(Ids.random(), keys.pubkey(), sub, sub.replace('-', '_'), "Relay " + sub, keys.secretHex());
                 }
             }
-            tenants.execute();
+            rows.execute();
             relays.execute();
         });
-        Path file = dir.resolve("tenants.keys");
-        Files.write(file, secrets);
-        return file;
-    }
-
-    private static String generate(String base, String mode, int concurrency, int seconds, Path keys) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(), base, mode,
-                String.valueOf(concurrency), String.valueOf(seconds)));
-        if (keys != null) {
-            command.add(keys.toString());
-        }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(process.getInputStream().readAllBytes()).trim();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("load generator failed: " + out);
-        }
-        return out;
-    }
-
-    /** Seconds from POST /relays answering to JobRunr taking its sync job (no zooid: the job is a no-op). */
-    private static List<Double> pickups(CaravelApplication app, int port) throws Exception {
-        KeyPair tenant = KeyPair.generate();
-        SignedClient client = new SignedClient(port, tenant);
-        client.post("/tenants", null);
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String id = client.post("/relays", "{\"subdomain\":\"pickup-" + i + "\",\"info_name\":\"P\",\"plan\":\"free\"}")
-                    .data().path("id").asText();
-            long posted = System.nanoTime();
-            while (app.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM jobrunr_jobs "
-                    + "WHERE jobAsJson LIKE :id AND state = 'ENQUEUED'").bind("id", "%" + id + "%").mapTo(Integer.class).one()) > 0) {
-                Thread.sleep(5);
-            }
-            out.add((System.nanoTime() - posted) / 1e9);
-            Thread.sleep(730);
-        }
-        return out;
-    }
-
-    private static java.util.Optional<Double> schnorrFloor() throws IOException {
-        Path nostr = Path.of("target", "bench-nostr.txt");
-        if (!Files.exists(nostr)) {
-            return java.util.Optional.empty();
-        }
-        return Files.readAllLines(nostr).stream().filter(l -> l.startsWith("schnorrVerify"))
-                .map(l -> Double.parseDouble(l.trim().split("\\s+")[1])).findFirst();
-    }
-
-    private static long rssKiB() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+        return tenants;
     }
 }

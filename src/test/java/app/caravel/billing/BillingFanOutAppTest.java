@@ -6,6 +6,7 @@ import app.caravel.db.Database;
 import app.caravel.db.Invoice;
 import app.caravel.nostr.KeyPair;
 import app.caravel.support.Await;
+import app.caravel.support.BillingDates;
 import app.caravel.support.BillingSeed;
 import app.caravel.support.Ports;
 import app.caravel.support.TestApps;
@@ -24,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BillingFanOutAppTest {
-    static final long ANCHOR = Instant.parse("2025-04-15T00:00:00Z").getEpochSecond();
-    static final long AT = Instant.parse("2025-05-15T01:00:00Z").getEpochSecond();
+    static final long ANCHOR = BillingDates.ANCHOR;
+    static final long AT = BillingDates.AT;
     private static final int PORT = Ports.free();
     private static final Fixture WALLETS = Fixture.start();
     static final DropwizardAppExtension<CaravelConfiguration> APP = TestApps.app(PORT, Map.of(

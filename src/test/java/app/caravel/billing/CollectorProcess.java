@@ -17,18 +17,11 @@ import java.util.Optional;
 
 /**
  * A separate JVM that runs one collection over an existing database file, for the test that kills it in
- * the middle of a payment. Args: database path, platform NWC URI, unix time to collect at.
+ * the middle of a payment. Args: DATABASE_URL, platform NWC URI, unix time to collect at.
  */
 public final class CollectorProcess {
-    public static void main(String[] args) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setBusyTimeout(30_000);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        config.enforceForeignKeys(true);
-        SQLiteDataSource dataSource = new SQLiteDataSource(config);
-        dataSource.setUrl("jdbc:sqlite:" + args[0]);
-        Database db = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+    public static void main(String[] args) throws Exception {
+        Database db = app.caravel.support.TestDatabase.existing(args[0]).db();
         RelayPool pool = new RelayPool(HttpClient.newHttpClient(), Duration.ofSeconds(2));
         Wallets wallets = new Wallets(new NwcClient(pool, Clock.systemUTC(), Duration.ofSeconds(60)));
         RobotNotifier notifier = new RobotNotifier(null, Clock.systemUTC(), false);

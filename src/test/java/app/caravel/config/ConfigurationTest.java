@@ -133,9 +133,36 @@ class ConfigurationTest {
         assertEquals(Path.of("/base/c.db"), ConfigValues.sqlitePath("DATABASE_URL", "sqlite://./data/../c.db?mode=rwc", Path.of("/base")));
     }
 
+    /** SPEC §2: postgres:// and postgresql://, query parameters passed to the driver, the password never shown. */
+    @Test
+    void postgresUrlsBecomeAJdbcUrlWithTheCredentialsApart() throws Exception {
+        CaravelConfiguration config = TestConfigs.load(Map.of("DATABASE_URL",
+                "postgres://caravel:s3cr%40t-pw@db.example.com:5432/caravel?sslmode=require&connectTimeout=5"));
+        config.validate();
+        app.caravel.config.DatabaseUrl url = config.databaseUrl();
+        assertEquals(app.caravel.db.Dialect.POSTGRES, url.engine());
+        assertEquals("jdbc:postgresql://db.example.com:5432/caravel?sslmode=require&connectTimeout=5", url.jdbcUrl());
+        assertEquals(java.util.Optional.of("caravel"), url.user());
+        assertEquals(java.util.Optional.of("s3cr@t-pw"), url.password());
+        assertEquals("org.postgresql.Driver", config.dataSourceFactory().getDriverClass());
+        assertEquals("caravel", config.dataSourceFactory().getUser());
+        assertEquals(40, config.dataSourceFactory().getMaxSize(), "PostgreSQL's pool: the workers plus the API");
+        assertFalse(url.toString().contains("s3cr"), url.toString());
+        assertFalse(config.dataSourceFactory().getUrl().contains("s3cr"), "the password is not in the JDBC URL");
+        assertEquals("jdbc:postgresql://localhost/caravel",
+                app.caravel.config.DatabaseUrl.parse("postgresql://localhost/caravel", Path.of("/")).jdbcUrl());
+        assertFalse(app.caravel.config.DatabaseUrl.parse("postgres://h/db?password=hunter2", Path.of("/")).toString()
+                .contains("hunter2"), "a password given as a parameter is not shown either");
+        assertEquals(16, TestConfigs.load(Map.of()).databasePoolSize(), "SQLite's pool");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-            "DATABASE_URL|postgres://localhost/db",
+            "DATABASE_URL|mysql://localhost/db",
+            "DATABASE_URL|postgres://",
+            "DATABASE_URL|postgres://db.example.com",
+            "DATABASE_URL|postgresql://user:pass@/caravel",
+            "DATABASE_URL|postgres://host/a/b",
             "DATABASE_URL|sqlite://",
             "DATABASE_URL|sqlite::memory:",
             "PORT|abc",
@@ -182,5 +209,10 @@ class ConfigurationTest {
         ConfigException nwc = assertThrows(ConfigException.class,
                 () -> TestConfigs.load(Map.of("NWC_URL", NWC.replace("secret=", "secret=00"))).validate());
         assertFalse(nwc.getMessage().contains(SECRET), nwc.getMessage());
+        for (String database : List.of("mysql://caravel:hunter2@db/caravel", "postgres://caravel:hunter2@/caravel")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> TestConfigs.load(Map.of("DATABASE_URL", database)).validate());
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        }
     }
 }

@@ -99,13 +99,13 @@ class DaoTest {
         db.tenants().insert(tenant(BOB));
         db.relays().insert(relay("a1b2c3d4-0000-0000-0000-000000000001", ALICE, "taken"));
         Relay copy = relay("b1b2c3d4-0000-0000-0000-000000000002", BOB, "taken");
-        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "relays.subdomain", () -> db.relays().insert(copy));
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "relays.subdomain", "uq_relays_subdomain", () -> db.relays().insert(copy));
         assertEquals(1, db.relays().list().size());
     }
 
     @Test
     void orphanRelayIsRefused() {
-        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY",
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", "fk_relays_tenant",
                 () -> db.relays().insert(relay("a1b2c3d4-0000-0000-0000-000000000001", BOB, "orphan")));
         assertTrue(db.relays().list().isEmpty());
     }
@@ -121,7 +121,7 @@ class DaoTest {
         db.activity().insert(other);
         assertEquals(List.of(first, second), db.activity().forResource("relay", "r1"));
         assertEquals(List.of(other, first, second), db.activity().forTenant(ALICE));
-        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", () -> db.activity().insert(
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", "fk_activity_tenant", () -> db.activity().insert(
                 new Activity(Ids.random(), BOB, 1, "create_tenant", "tenant", BOB, "{}")));
     }
 
@@ -141,7 +141,7 @@ class DaoTest {
 
         Invoice samePeriod = new Invoice(Ids.random(), ALICE, 1000, 2000, 7000, null, null, Invoice.PENDING, 2002,
                 null, null, null, null, null, null, null, null, null, null);
-        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "invoices.tenant, invoices.period_start",
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE, "invoices.tenant, invoices.period_start", "uq_invoices_tenant_period",
                 () -> db.invoices().insert(samePeriod));
         assertEquals(1, db.invoices().listByTenant(ALICE).size());
 
@@ -158,15 +158,25 @@ class DaoTest {
 
     @Test
     void itemsNeedAnExistingInvoiceAndRelay() {
-        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", () -> db.invoices().insertItem(
+        assertRefusedBy(SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY", "fk_items_", () -> db.invoices().insertItem(
                 new InvoiceItem("missing", "missing", "basic", 1, 1)));
     }
 
-    /** Refused by the named constraint, not by any SQL error that happens to occur. */
-    private static void assertRefusedBy(SQLiteErrorCode code, String constraint, org.junit.jupiter.api.function.Executable write) {
+    /**
+     * Refused by the named constraint, not by any SQL error that happens to occur: SQLite's result code and
+     * message, or PostgreSQL's SQLState (23505 unique, 23503 foreign key) and constraint name.
+     */
+    private static void assertRefusedBy(SQLiteErrorCode code, String sqliteText, String postgresConstraint,
+                                        org.junit.jupiter.api.function.Executable write) {
         UnableToExecuteStatementException e = assertThrows(UnableToExecuteStatementException.class, write);
-        SQLiteException cause = (SQLiteException) e.getCause();
-        assertEquals(code, cause.getResultCode(), cause.getMessage());
-        assertTrue(cause.getMessage().contains(constraint), cause.getMessage());
+        if (e.getCause() instanceof SQLiteException cause) {
+            assertEquals(code, cause.getResultCode(), cause.getMessage());
+            assertTrue(cause.getMessage().contains(sqliteText), cause.getMessage());
+            return;
+        }
+        java.sql.SQLException cause = (java.sql.SQLException) e.getCause();
+        String state = code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE ? "23505" : "23503";
+        assertEquals(state, cause.getSQLState(), cause.getMessage());
+        assertTrue(cause.getMessage().contains(postgresConstraint), cause.getMessage());
     }
 }

@@ -71,7 +71,7 @@ class ZooidRelaySyncTest {
         ZooidSettings settings = new ZooidSettings(zooid.url(), signer, "relays.example.com",
                 Optional.of(new ZooidSettings.Livekit("wss://lk.example.com", "lk-key", "lk-secret")));
         ZooidClient client = new ZooidClient(HttpClient.newHttpClient(), settings, new Nip98(Clock.systemUTC(), 60));
-        return new ZooidRelaySync(db, client, new RelayConfigs(settings), clock, notifier);
+        return new ZooidRelaySync(db, client, new RelayConfigs(settings, db.secrets()), clock, notifier);
     }
 
     private Relay relay(String subdomain, String plan, boolean blossom, boolean livekit) {
@@ -171,7 +171,7 @@ class ZooidRelaySyncTest {
 
         db.relays().setStatus(relay.id(), Relay.INACTIVE, NOW);
         sync.sync(relay.id());
-        sync.sync(relay.id()); // repeating it is harmless
+        sync.sync(relay.id()); // repeating it is harmless: zooid already holds this config, nothing is sent
         JsonNode paused = zooid.config(relay.id());
         assertTrue(paused.path("inactive").asBoolean(), "kept, marked inactive");
         assertFalse(zooid.served(relay.id()));
@@ -185,8 +185,8 @@ class ZooidRelaySyncTest {
         assertEquals(relay.schema(), back.path("schema").asText(), "the same data");
         assertTrue(zooid.served(relay.id()));
         assertEquals(Relay.ACTIVE, row(relay.id()).status());
-        assertEquals(List.of("POST " + relay.id() + " 201", "PUT " + relay.id() + " 200", "PUT " + relay.id() + " 200",
-                "PUT " + relay.id() + " 200"), zooid.log(), "no DELETE, ever");
+        assertEquals(List.of("POST " + relay.id() + " 201", "PUT " + relay.id() + " 200", "PUT " + relay.id() + " 200"),
+                zooid.log(), "one push per change, no DELETE, ever");
     }
 
     @Test
@@ -242,12 +242,14 @@ class ZooidRelaySyncTest {
     void aRelayZooidLostIsCreatedAgain() throws Exception {
         Relay relay = relay("forgotten", "free", false, false);
         sync.sync(relay.id());
-        // zooid lost its config directory: our PUT gets 404 and becomes a POST
+        // zooid lost its config directory: the sweep (or an operator's resync) forgets what zooid held, and
+        // our PUT gets 404 and becomes a POST
+        db.relays().forgetSyncedConfig(List.of(relay.id()));
         ZooidDouble fresh = ZooidDouble.start(platform.pubkey());
         ZooidRelaySync syncToFresh = new ZooidRelaySync(db, new ZooidClient(HttpClient.newHttpClient(),
                 new ZooidSettings(fresh.url(), platform, "relays.example.com", Optional.empty()),
                 new Nip98(Clock.systemUTC(), 60)),
-                new RelayConfigs(new ZooidSettings(fresh.url(), platform, "relays.example.com", Optional.empty())), clock,
+                new RelayConfigs(new ZooidSettings(fresh.url(), platform, "relays.example.com", Optional.empty()), db.secrets()), clock,
                 notifier);
         try (fresh) {
             syncToFresh.sync(relay.id());
@@ -339,6 +341,7 @@ class ZooidRelaySyncTest {
                     h.attach(app.caravel.db.RelayDao.class).find(relay.id()).orElseThrow(), NOW + 300));
         }));
         zooid.failNext(1, 500);
+        db.relays().forgetSyncedConfig(List.of(relay.id())); // an operator's resync: the row is pushed again
         assertThrows(ZooidSyncException.class, () -> sync.sync(relay.id()));
         List<Activity> history = db.activity().forResource(Activity.RELAY, relay.id());
         Activity last = history.get(history.size() - 1);
@@ -351,6 +354,7 @@ class ZooidRelaySyncTest {
     void aSyncThatOvertakesASlowOneCannotBeUndoneByIt() throws Exception {
         Relay relay = relay("ordered", "basic", false, false);
         sync.sync(relay.id());
+        db.relays().forgetSyncedConfig(List.of(relay.id())); // an operator's resync: the row is pushed again
         java.util.concurrent.CountDownLatch onTheWire = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         zooid.beforeNextAnswer(() -> { // the first push is slow to arrive
@@ -383,5 +387,30 @@ class ZooidRelaySyncTest {
         pool.shutdown();
         assertEquals("Renamed", zooid.config(relay.id()).path("info").path("name").asText(),
                 "zooid ends with the relay's latest config");
+    }
+    /**
+     * The per-relay lease lives in the row: a run of another process holding it makes this one wait, and a
+     * holder that died (its lease ran out) blocks nobody.
+     */
+    @Test
+    void aRelayLeasedByAnotherProcessWaitsForItAndADeadHoldersLeaseRunsOut() throws Exception {
+        Relay relay = relay("leased", "basic", false, false);
+        long now = clock.instant().getEpochSecond();
+        assertEquals(1, db.relays().claimSync(relay.id(), "another-process", now, now + ZooidRelaySync.LEASE.toSeconds()));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<?> waiting = pool.submit(() -> {
+            sync.sync(relay.id());
+            return null;
+        });
+        Thread.sleep(500);
+        assertTrue(zooid.log().isEmpty(), "nothing pushed while the other process holds the relay: " + zooid.log());
+        assertFalse(waiting.isDone());
+        clock.advance(ZooidRelaySync.LEASE.plusSeconds(1)); // the holder died: its lease runs out
+        waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        pool.shutdown();
+        assertEquals(List.of("POST " + relay.id() + " 201"), zooid.log());
+        assertEquals(Relay.ACTIVE, row(relay.id()).status());
+        assertEquals(1, db.relays().claimSync(relay.id(), "next", clock.instant().getEpochSecond(),
+                clock.instant().getEpochSecond() + 1), "the run gave its lease back");
     }
 }

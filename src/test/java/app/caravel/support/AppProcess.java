@@ -28,9 +28,13 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts the server and waits until its admin port answers. */
     public static AppProcess start(Map<String, String> settings, int adminPort, Path workDir, Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions()); // the settings `make run` gives the server
+        command.addAll(List.of("-cp", absoluteClassPath()));
         settings.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
+        if (settings.getOrDefault("database_url", "").startsWith("postgres") && !settings.containsKey("secrets_key")) {
+            command.add("-Ddw.secrets_key=" + TestEngine.POSTGRES_SECRETS_KEY); // every process on it shares the key
+        }
         command.add("-Ddw.admin_port=" + adminPort);
         command.add(CaravelApplication.class.getName());
         command.add("server");
@@ -51,6 +55,23 @@ public final class AppProcess implements AutoCloseable {
         return app;
     }
 
+    /** src/main/jvm/jvm.options, the one place the server's JVM settings are written. */
+    static List<String> jvmOptions() {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of(System.getProperty("caravel.jvm-options",
+                    "src/main/jvm/jvm.options"))).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            return List.of("-Xmx384m");
+        }
+    }
+
+    /** This JVM's class path with every entry made absolute: the child runs in another folder. */
+    private static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
     private boolean answers() {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
@@ -69,13 +90,36 @@ public final class AppProcess implements AutoCloseable {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
                             + "/tasks/billing-tick?at=" + at)).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    .timeout(Duration.ofMinutes(15)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "connection lost: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /** The process's resident memory now (VmRSS) in MiB, read from /proc; NaN where there is no /proc. */
+    public double rssMiB() {
+        return procStatusMiB("VmRSS:");
+    }
+
+    /** The process's peak resident memory (VmHWM) in MiB. */
+    public double peakRssMiB() {
+        return procStatusMiB("VmHWM:");
+    }
+
+    private double procStatusMiB(String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
     }
 
     /** SIGKILL: no shutdown hook, no finally block runs. */

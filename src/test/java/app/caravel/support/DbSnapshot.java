@@ -13,7 +13,7 @@ public record DbSnapshot(Map<String, List<Map<String, Object>>> tables, long job
         return jdbi.withHandle(h -> {
             Map<String, List<Map<String, Object>>> rows = new java.util.LinkedHashMap<>();
             for (String table : TABLES) {
-                rows.put(table, h.createQuery("SELECT * FROM " + table + " ORDER BY rowid").mapToMap().list());
+                rows.put(table, h.createQuery("SELECT * FROM " + table + " ORDER BY 1, 2, 3").mapToMap().list());
             }
             // recurring jobs (billing tick, reconcile…) schedule their next run on their own: not a change
             long jobs = h.createQuery("SELECT count(*) FROM jobrunr_jobs WHERE recurringJobId IS NULL").mapTo(Long.class).one();

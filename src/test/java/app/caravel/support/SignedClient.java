@@ -21,12 +21,23 @@ public final class SignedClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String signedBase;
     private final KeyPair keys;
     private final Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
 
     public SignedClient(int port, KeyPair keys) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, "http://127.0.0.1:" + port, keys);
+    }
+
+    private SignedClient(String base, String signedBase, KeyPair keys) {
+        this.base = base;
+        this.signedBase = signedBase;
         this.keys = keys;
+    }
+
+    /** The same client signing its `u` tags for {@code publicUrl} (servers behind one PUBLIC_URL). */
+    public SignedClient signingFor(String publicUrl) {
+        return new SignedClient(base, publicUrl, keys);
     }
 
     public record Reply(int status, String body, Map<String, java.util.List<String>> headers) {
@@ -71,12 +82,12 @@ public final class SignedClient {
 
     public Reply send(String method, String path, String body) {
         byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-        String auth = keys == null ? null : nip98.header(keys, base + path, method, bytes);
+        String auth = keys == null ? null : nip98.header(keys, signedBase + path, method, bytes);
         return raw(method, path, bytes, auth, body == null ? null : "application/json");
     }
 
     public String authHeader(String method, String path, byte[] body) {
-        return nip98.header(keys, base + path, method, body);
+        return nip98.header(keys, signedBase + path, method, body);
     }
 
     /** Full control: any header, any body, any content type (null leaves it out). */

@@ -51,7 +51,8 @@ public final class TestApps {
         }
         // one override per key: two for the same key leave a system property behind for the next app
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("database_url", "sqlite://" + dir.resolve("caravel.db"));
+        TestEngine.databaseSettings(TestEngine.freshDatabaseUrl(dir))
+                .forEach((name, value) -> all.put(name.toLowerCase(java.util.Locale.ROOT), value));
         all.put("host", "127.0.0.1");
         all.put("port", String.valueOf(port));
         all.put("admin_port", "0");

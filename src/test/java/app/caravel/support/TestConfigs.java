@@ -22,12 +22,17 @@ public final class TestConfigs {
     public static CaravelConfiguration load(Map<String, String> env) throws Exception {
         return new YamlConfigurationFactory<>(CaravelConfiguration.class, Validators.newValidator(),
                 Jackson.newObjectMapper(), "dw")
-                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor(env)), "config.yml");
+                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor(env)), configFile());
     }
 
     /** config.yml with each {@code ${VAR:-default}} taken from {@code env} or its default, never from the shell. */
     public static String render(Map<String, String> env) throws IOException {
-        return substitutor(env).replace(Files.readString(Path.of("config.yml")));
+        return substitutor(env).replace(Files.readString(Path.of(configFile())));
+    }
+
+    /** The project's config.yml; a child JVM started in another folder is told where it is (caravel.config). */
+    public static String configFile() {
+        return System.getProperty("caravel.config", "config.yml");
     }
 
     private static StringSubstitutor substitutor(Map<String, String> env) {

@@ -11,18 +11,42 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A real SQLite file in a temp folder, opened with the app's own pool settings and migrated. */
+/** A real database (an SQLite file in a temp folder, or a PostgreSQL database when the run is on that engine), opened with the app's own pool settings and migrated. */
 public final class TestDatabase implements AutoCloseable {
     private final CaravelConfiguration config;
     private final ManagedDataSource dataSource;
     private final Database database;
     private final int applied;
+    private final String url;
 
+    /** A fresh database: a file under {@code dir}, or a new PostgreSQL database. */
     public TestDatabase(Path dir) throws Exception {
-        config = TestConfigs.load(Map.of("DATABASE_URL", "sqlite://" + dir.resolve("test.db")));
-        applied = SchemaMigrator.migrate(config.dataSourceFactory());
+        this(TestEngine.freshDatabaseUrl(dir));
+    }
+
+    /** The database at {@code url} (DATABASE_URL syntax), migrated; another process may use it at the same time. */
+    public TestDatabase(String url) throws Exception {
+        this(url, true);
+    }
+
+    /** The database at {@code url}, already migrated by its owner (a child process opens the parent's database). */
+    public static TestDatabase existing(String url) throws Exception {
+        return new TestDatabase(url, false);
+    }
+
+    private TestDatabase(String url, boolean migrate) throws Exception {
+        this.url = url;
+        config = TestConfigs.load(TestEngine.databaseSettings(url));
+        applied = migrate ? SchemaMigrator.migrate(config.dataSourceFactory()) : 0;
         dataSource = config.dataSourceFactory().build(new MetricRegistry(), "test");
-        database = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()));
+        // the key the app on this database uses too: SQLite's key file beside it, or the PostgreSQL test key
+        database = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()),
+                app.caravel.db.SecretsKeys.resolve(config).box());
+    }
+
+    /** Its DATABASE_URL, for a server process started on the same database. */
+    public String url() {
+        return url;
     }
 
     public Database db() {
@@ -41,7 +65,7 @@ public final class TestDatabase implements AutoCloseable {
     public app.caravel.jobs.JobQueue jobQueue() {
         var shared = new app.caravel.jobs.SharedTransactionDataSource(dataSource);
         return new app.caravel.jobs.JobQueue(shared, new org.jobrunr.scheduling.JobRequestScheduler(
-                app.caravel.jobs.JobStorage.sqlite(shared, new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper())));
+                app.caravel.jobs.JobStorage.of(shared, new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper())));
     }
 
     public CaravelConfiguration config() {

@@ -110,6 +110,10 @@ public final class WalletService implements AutoCloseable {
         return thread;
     });
     private final AtomicLong balanceMsat = new AtomicLong(1_000_000_000L);
+    /** NIP-47 get_budget: null = the method is not implemented; {} = no budget; else {total, used} in msats. */
+    private volatile long[] budgetMsat;
+    private volatile boolean budgetMethod;
+    private volatile Nip47.ErrorCode budgetError;
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile Nip47.ErrorCode payError;
     private volatile boolean silent;
@@ -211,6 +215,38 @@ public final class WalletService implements AutoCloseable {
         balanceMsat.set(sats * 1000);
     }
 
+    /** get_budget answers {total_budget, used_budget} (sats here, msats on the wire). */
+    public void setBudgetSats(long total, long used) {
+        budgetMethod = true;
+        budgetMsat = new long[]{total * 1000, used * 1000};
+    }
+
+    /** get_budget is not implemented (NOT_IMPLEMENTED), as in wallets without budgets: get_balance is what is left. */
+    public void withoutBudgetMethod() {
+        budgetMethod = false;
+        budgetMsat = null;
+    }
+
+    /** get_budget answers this NIP-47 error (null: answer normally). */
+    public void failBudgetWith(Nip47.ErrorCode code) {
+        budgetError = code;
+    }
+
+    private ObjectNode budget() throws WalletError {
+        if (budgetError != null) {
+            throw new WalletError(budgetError, "the double was told to fail get_budget");
+        }
+        if (!budgetMethod) {
+            throw new WalletError(Nip47.ErrorCode.NOT_IMPLEMENTED, "get_budget is not supported");
+        }
+        ObjectNode result = JSON.createObjectNode();
+        long[] budget = budgetMsat;
+        if (budget != null) {
+            result.put("total_budget", budget[0]).put("used_budget", budget[1]).put("renewal_period", "monthly");
+        }
+        return result;
+    }
+
     /** Methods received, in order. */
     public List<String> calls() {
         return List.copyOf(calls);
@@ -247,6 +283,8 @@ public final class WalletService implements AutoCloseable {
                 case "lookup_invoice" -> lookup(params, request.pubkey());
                 case "pay_invoice" -> pay(params, request.pubkey());
                 case "get_info" -> JSON.createObjectNode().put("alias", "wallet double").put("network", "regtest");
+                case "get_budget" -> budget();
+                case "get_balance" -> JSON.createObjectNode().put("balance", balanceMsat.get());
                 default -> throw new WalletError(Nip47.ErrorCode.NOT_IMPLEMENTED, method + " is not supported");
             });
             answer.putNull("error");

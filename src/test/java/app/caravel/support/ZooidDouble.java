@@ -38,6 +38,8 @@ public final class ZooidDouble implements AutoCloseable {
     private final Set<String> whitelist;
     private final Map<String, ObjectNode> configs = new ConcurrentHashMap<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    private final Map<String, List<ObjectNode>> history = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> members = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failureStatus = 500;
     private final AtomicReference<Runnable> beforeNextAnswer = new AtomicReference<>();
@@ -120,6 +122,37 @@ public final class ZooidDouble implements AutoCloseable {
         return configs.get(id);
     }
 
+    /** zooid loses a relay's config (and with it the relay): later calls about it answer 404. */
+    public void forget(String id) {
+        configs.remove(id);
+    }
+
+    /** The members that joined the relay besides its owner (zooid lists the owner from the config's info.pubkey). */
+    public void setMembers(String id, List<String> joined) {
+        members.put(id, List.copyOf(joined));
+    }
+
+    /**
+     * zooid's {@code GET /relay/{id}/members} in the shape {@link app.caravel.infra.ZooidMembers} assumes:
+     * {"members": [owner, joined…]}, 404 for a relay it does not know.
+     */
+    private synchronized Object[] members(String id) {
+        ObjectNode config = configs.get(id);
+        if (config == null) {
+            return answer(404, error("relay not found"));
+        }
+        ObjectNode body = JSON.createObjectNode();
+        var list = body.putArray("members");
+        list.add(config.path("info").path("pubkey").asText());
+        members.getOrDefault(id, List.of()).forEach(list::add);
+        return answer(200, body.toString());
+    }
+
+    /** Every config zooid accepted for this relay (create or replace), in the order it got them. */
+    public List<ObjectNode> history(String id) {
+        return List.copyOf(history.getOrDefault(id, List.of()));
+    }
+
     public Set<String> ids() {
         return Set.copyOf(configs.keySet());
     }
@@ -163,6 +196,13 @@ public final class ZooidDouble implements AutoCloseable {
         } else if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             status = failureStatus;
             reply = error("injected failure");
+        } else if (parts.length == 3 && parts[2].equals("members") && method.equals("GET")) {
+            Object[] result = members(id);
+            status = (Integer) result[0];
+            reply = (String) result[1];
+        } else if (parts.length > 2) {
+            status = 404;
+            reply = error("not found");
         } else {
             Object[] result = route(method, id, body);
             status = (Integer) result[0];
@@ -236,6 +276,7 @@ public final class ZooidDouble implements AutoCloseable {
             return answer(409, error(duplicate));
         }
         configs.put(id, config);
+        history.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(config);
         return answer(status, "{\"message\":\"" + message + "\"}");
     }
 
