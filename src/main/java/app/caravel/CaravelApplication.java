@@ -79,6 +79,7 @@ import app.caravel.db.Database;
 import app.caravel.db.RotateSecretsKeyCommand;
 import app.caravel.db.SecretsAtRest;
 import app.caravel.db.SecretsKeys;
+import app.caravel.db.ConnectionPool;
 import app.caravel.db.DatabaseHealthCheck;
 import app.caravel.db.SchemaMigrator;
 import app.caravel.jobs.JobHandlers;
@@ -197,7 +198,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         bindConnectors(config);
 
         int applied = SchemaMigrator.migrate(config.dataSourceFactory());
-        ManagedDataSource dataSource = config.dataSourceFactory().build(environment.metrics(), "db");
+        ManagedDataSource dataSource = ConnectionPool.build(config.dataSourceFactory(), environment.metrics(), "db");
         Jdbi jdbi = new JdbiFactory().build(environment, config.dataSourceFactory(), dataSource, "db");
         int sealedNow;
         try {

@@ -10,6 +10,7 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * malformed. {@link #validate()} runs them all at start-up so a bad value stops the service at once.
  */
 public class CaravelConfiguration extends Configuration {
+    /** How long a SQLite transaction waits for the write lock (SQLite's busy timeout, and the write gate's). */
+    public static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(30);
+
     @JsonProperty("database_url") private String databaseUrl = "sqlite://data/caravel.db";
     @JsonProperty("project_dir") private String projectDir;
     @JsonProperty("host") private String host = "127.0.0.1";
@@ -341,7 +345,7 @@ public class CaravelConfiguration extends Configuration {
                 factory.setDriverClass("org.sqlite.JDBC");
                 factory.setProperties(Map.of(
                         "journal_mode", "WAL",
-                        "busy_timeout", "30000",
+                        "busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT.toMillis()),
                         "transaction_mode", "IMMEDIATE",
                         "foreign_keys", "true",
                         "synchronous", "NORMAL",

@@ -17,6 +17,10 @@ public final class Access {
         return db.tenant(caller.pubkey());
     }
 
+    public boolean isTenant(Caller caller) {
+        return db.isTenant(caller.pubkey());
+    }
+
     public Tenant requireTenant(Caller caller) {
         return tenantOf(caller).orElseThrow(ApiException::notATenant);
     }

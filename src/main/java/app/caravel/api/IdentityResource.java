@@ -22,6 +22,6 @@ public class IdentityResource {
     @GET
     @Path("identity")
     public Views.Identity identity(@Auth Caller caller) {
-        return new Views.Identity(caller.pubkey(), caller.admin(), access.tenantOf(caller).isPresent());
+        return new Views.Identity(caller.pubkey(), caller.admin(), access.isTenant(caller));
     }
 }

@@ -30,7 +30,8 @@ public final class ReplayCache {
     public boolean firstUse(String signature, long eventCreatedAt) {
         long now = clock.instant().getEpochSecond();
         long expiry = eventCreatedAt + windowSeconds + 1;
-        return jdbi.withHandle(h -> {
+        // a transaction, so that on SQLite it takes its turn in the write gate instead of SQLite's busy sleeps
+        return jdbi.inTransaction(h -> {
             sweep(h, now);
             return h.createUpdate("INSERT INTO nip98_replays (signature, expires_at) VALUES (:signature, :expiry) "
                             + "ON CONFLICT DO NOTHING")

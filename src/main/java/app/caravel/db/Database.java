@@ -14,14 +14,22 @@ public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDa
      */
     public java.util.Optional<java.util.List<Relay>> relaysOfTenant(String pubkey) {
         return jdbi.withHandle(h -> {
-            boolean tenant = h.createQuery("SELECT 1 FROM tenants WHERE pubkey = :pubkey").bind("pubkey", pubkey)
-                    .mapTo(Integer.class).findOne().isPresent();
-            if (!tenant) {
+            if (!isTenant(h, pubkey)) {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(h.createQuery("SELECT * FROM relays WHERE tenant = :tenant ORDER BY created_at, id")
                     .bind("tenant", pubkey).map(new RowMappers.RelayMapper()).list());
         });
+    }
+
+    /** Whether {@code pubkey} is a tenant, without reading the row: GET /identity asks only that. */
+    public boolean isTenant(String pubkey) {
+        return jdbi.withHandle(h -> isTenant(h, pubkey));
+    }
+
+    private static boolean isTenant(org.jdbi.v3.core.Handle h, String pubkey) {
+        return h.createQuery("SELECT 1 FROM tenants WHERE pubkey = :pubkey").bind("pubkey", pubkey)
+                .mapTo(Integer.class).findOne().isPresent();
     }
 
     /**

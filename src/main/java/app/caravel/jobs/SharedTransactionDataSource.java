@@ -1,14 +1,13 @@
 package app.caravel.jobs;
 
-import java.io.PrintWriter;
+import app.caravel.db.DelegatingDataSource;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -17,14 +16,13 @@ import javax.sql.DataSource;
  * enqueued by an API write is stored in the same SQLite transaction as the row and its activity: both
  * commit, or neither does.
  */
-public final class SharedTransactionDataSource implements DataSource {
+public final class SharedTransactionDataSource extends DelegatingDataSource {
     private static final Set<String> SWALLOWED = Set.of("close", "commit", "rollback", "setAutoCommit");
 
-    private final DataSource pool;
     private final ThreadLocal<Connection> joined = new ThreadLocal<>();
 
     public SharedTransactionDataSource(DataSource pool) {
-        this.pool = pool;
+        super(pool);
     }
 
     /** Runs {@code work} with JobRunr writing through {@code transaction}, the caller's open connection. */
@@ -48,11 +46,6 @@ public final class SharedTransactionDataSource implements DataSource {
         return transaction == null ? pool.getConnection() : borrowed(transaction);
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return getConnection();
-    }
-
     private static Connection borrowed(Connection transaction) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, args) -> {
@@ -68,40 +61,5 @@ public final class SharedTransactionDataSource implements DataSource {
                         throw e.getCause();
                     }
                 });
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return pool.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        pool.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        pool.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return pool.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return pool.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return pool.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return pool.isWrapperFor(type);
     }
 }

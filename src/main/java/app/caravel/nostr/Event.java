@@ -63,7 +63,12 @@ public record Event(String id, String pubkey, long createdAt, int kind, List<Lis
 
     /** Valid id and a BIP-340 signature by {@code pubkey} over it. */
     public boolean verify() {
-        if (sig == null || !Hex.isHex(sig, 64) || !Hex.isHex(id, 32) || !hasValidId()) {
+        return hasValidId() && hasValidSignature();
+    }
+
+    /** A BIP-340 signature by {@code pubkey} over {@code id}, whether or not the id matches the content. */
+    public boolean hasValidSignature() {
+        if (sig == null || !Hex.isHex(sig, 64) || !Hex.isHex(id, 32) || !Hex.isHex(pubkey, 32)) {
             return false;
         }
         return Crypto.verifySchnorr(Hex.decode(sig, 64), Hex.decode(id, 32), Hex.decode(pubkey, 32));

@@ -22,9 +22,13 @@ public final class Nip98 {
     public static final int KIND = 27235;
     public static final String SCHEME = "Nostr ";
 
+    /** Tokens kept verified; 2,048 of ~1 KiB each. */
+    private static final int VERIFIED_TOKENS = 2048;
+
     private final Clock clock;
     private final long windowSeconds;
     private final long sessionSeconds;
+    private final VerifiedTokens verified = new VerifiedTokens(VERIFIED_TOKENS);
 
     /** Per-request tokens only. */
     public Nip98(Clock clock, long windowSeconds) {
@@ -88,7 +92,11 @@ public final class Nip98 {
      * @param body    the raw body, empty or null when there is none
      */
     public Auth verify(String header, String baseUrl, String url, String method, byte[] body) throws Failure {
-        Event event = signedEvent(header);
+        Event event = header == null ? null : verified.get(header);
+        if (event == null) {
+            event = signedEvent(header);
+            verified.put(header, event);
+        }
         List<String> us = event.tagValues("u");
         List<String> methods = event.tagValues("method");
         if (us.size() != 1) {
@@ -157,7 +165,7 @@ public final class Nip98 {
         if (!event.hasValidId()) {
             throw new Failure(Rule.ID, "auth event id does not match its content");
         }
-        if (!event.verify()) {
+        if (!event.hasValidSignature()) {
             throw new Failure(Rule.SIGNATURE, "auth event signature is invalid");
         }
         return event;

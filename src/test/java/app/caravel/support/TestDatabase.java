@@ -38,7 +38,7 @@ public final class TestDatabase implements AutoCloseable {
         this.url = url;
         config = TestConfigs.load(TestEngine.databaseSettings(url));
         applied = migrate ? SchemaMigrator.migrate(config.dataSourceFactory()) : 0;
-        dataSource = config.dataSourceFactory().build(new MetricRegistry(), "test");
+        dataSource = app.caravel.db.ConnectionPool.build(config.dataSourceFactory(), new MetricRegistry(), "test");
         // the key the app on this database uses too: SQLite's key file beside it, or the PostgreSQL test key
         database = Database.on(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()),
                 app.caravel.db.SecretsKeys.resolve(config).box());

@@ -1,0 +1,185 @@
+package app.caravel.db;
+
+import app.caravel.support.Await;
+import app.caravel.support.TestDatabase;
+import app.caravel.support.TestEngine;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * The SQLite write gate on a real database file, with SQLite's own busy timeout cut to 50 ms: what would
+ * fail with SQLITE_BUSY after 50 ms in SQLite's busy handler waits its turn in the gate instead.
+ */
+class SqliteWriteGateTest {
+    private static final String SQLITE_ONLY = "SQLite's one write lock: PostgreSQL is not gated";
+    @TempDir
+    Path dir;
+    private TestDatabase test;
+    private ManagedDataSource pool;
+    private ManagedDataSource gate;
+
+    @BeforeEach
+    void open() throws Exception {
+        test = new TestDatabase(dir);
+        if (TestEngine.postgres()) {
+            return;
+        }
+        DataSourceFactory app = test.config().dataSourceFactory();
+        DataSourceFactory impatient = new DataSourceFactory();
+        impatient.setUrl(app.getUrl());
+        impatient.setDriverClass(app.getDriverClass());
+        Map<String, String> properties = new HashMap<>(app.getProperties());
+        properties.put("busy_timeout", "50");
+        impatient.setProperties(properties);
+        impatient.setMaxSize(20);
+        pool = impatient.build(new MetricRegistry(), "gate-test");
+        pool.start();
+        gate = SqliteWriteGate.around(pool, Duration.ofSeconds(30));
+        try (Connection c = gate.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE counter (n INTEGER NOT NULL)");
+            s.execute("INSERT INTO counter VALUES (0)");
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (pool != null) {
+            pool.stop();
+        }
+        test.close();
+    }
+
+    @Test
+    void onlySqliteIsGated() {
+        ManagedDataSource appPool = test.dataSource();
+        ManagedDataSource around = SqliteWriteGate.around(appPool, Duration.ofSeconds(30));
+        if (TestEngine.postgres()) {
+            assertSame(appPool, around, "PostgreSQL's row locks need no line");
+        } else {
+            assertTrue(around instanceof SqliteWriteGate);
+        }
+    }
+
+    @Test
+    void sixteenWritersHoldingTheLockLongerThanSqlitesBusyTimeoutAllCommit() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        ExecutorService writers = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (int i = 0; i < 16 * 20; i++) {
+                runs.add(CompletableFuture.runAsync(() -> increment(5), writers));
+            }
+            // each holds the lock 5 ms, so the last of 16 in line waits ~80 ms: past SQLite's 50 ms, not the gate's
+            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            writers.shutdownNow();
+        }
+        assertEquals(320, count(), "every increment landed, none lost to SQLITE_BUSY");
+    }
+
+    @Test
+    void aSecondTransactionWaitsForTheFirstAndGoesOnWhenItEnds() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        Connection first = gate.getConnection();
+        first.setAutoCommit(false);
+        try (Statement s = first.createStatement()) {
+            s.execute("UPDATE counter SET n = n + 1");
+        }
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> increment(0));
+        SqliteWriteGate gated = (SqliteWriteGate) gate;
+        Await.until("the second transaction is in line", Duration.ofSeconds(10), () -> gated.waiting() == 1);
+        Thread.sleep(200); // four times SQLite's busy timeout: had it reached SQLite, it would have failed by now
+        assertFalse(second.isDone(), "the second waits while the first is open");
+        first.commit();
+        first.setAutoCommit(true);
+        second.get(10, TimeUnit.SECONDS);
+        first.close();
+        assertEquals(2, count());
+    }
+
+    @Test
+    void aConnectionClosedInsideItsTransactionLetsTheNextOneIn() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        Connection abandoned = gate.getConnection();
+        abandoned.setAutoCommit(false);
+        try (Statement s = abandoned.createStatement()) {
+            s.execute("UPDATE counter SET n = n + 100");
+        }
+        abandoned.rollback();
+        abandoned.close(); // the pool resets it; the permit must not leave with it
+        CompletableFuture.runAsync(() -> increment(0)).get(10, TimeUnit.SECONDS);
+        assertEquals(1, count());
+    }
+
+    @Test
+    void aTransactionNestedOnTheSameThreadIsLeftToSqliteAndFailsInsteadOfHanging() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try (Connection outer = gate.getConnection(); Connection inner = gate.getConnection()) {
+                outer.setAutoCommit(false);
+                try (Statement s = outer.createStatement()) {
+                    s.execute("UPDATE counter SET n = n + 1");
+                }
+                // sqlite-jdbc begins (IMMEDIATE) in setAutoCommit(false): SQLite refuses after its busy timeout
+                SQLException busy = assertThrows(SQLException.class, () -> inner.setAutoCommit(false));
+                assertTrue(busy.getMessage().contains("SQLITE_BUSY"), busy.getMessage());
+                outer.commit();
+                outer.setAutoCommit(true);
+            }
+        });
+        assertEquals(1, count());
+        CompletableFuture.runAsync(() -> increment(0)).get(10, TimeUnit.SECONDS);
+        assertEquals(2, count(), "both permits were given back");
+    }
+
+    private void increment(long holdMillis) {
+        try (Connection c = gate.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("UPDATE counter SET n = n + 1");
+                if (holdMillis > 0) {
+                    Thread.sleep(holdMillis);
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count() throws SQLException {
+        try (Connection c = gate.getConnection(); Statement s = c.createStatement();
+             var rows = s.executeQuery("SELECT n FROM counter")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
