@@ -25,6 +25,8 @@ import java.util.Set;
 @Priority(Priorities.AUTHENTICATION)
 public final class Nip98AuthFilter implements ContainerRequestFilter {
     public static final int MAX_BODY = 64 * 1024;
+    /** Bodies too large but at most this big are read to their end before the 413 (see {@link #tooLarge}). */
+    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
     private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final Nip98 nip98;
@@ -89,14 +91,14 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
     /** Reads the raw body (needed for the payload hash) and puts it back for Jersey. */
     private static byte[] readBody(ContainerRequestContext request) throws IOException {
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > MAX_BODY) {
-                    throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY + " bytes");
-                }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("bad Content-Length");
-            }
+        long declared;
+        try {
+            declared = length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad Content-Length");
+        }
+        if (declared > MAX_BODY) {
+            throw tooLarge(request, declared);
         }
         if (!request.hasEntity()) {
             return new byte[0];
@@ -104,10 +106,29 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         try (InputStream in = request.getEntityStream()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
-                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY + " bytes");
+                throw tooLarge(request, -1);
             }
             request.setEntityStream(new ByteArrayInputStream(body));
             return body;
         }
+    }
+
+    /**
+     * The 413, after reading what is left of a body of up to {@link #DRAIN_LIMIT} bytes: a server that answers
+     * while the client is still sending closes the connection under it, and the client may then see a reset
+     * instead of the answer. Larger bodies are not read; their connection is closed.
+     */
+    private static ApiException tooLarge(ContainerRequestContext request, long declared) throws IOException {
+        if (declared <= DRAIN_LIMIT) {
+            try (InputStream in = request.getEntityStream()) {
+                byte[] sink = new byte[8192];
+                long left = DRAIN_LIMIT;
+                int read;
+                while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                    left -= read;
+                }
+            }
+        }
+        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY + " bytes");
     }
 }

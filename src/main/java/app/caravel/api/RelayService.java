@@ -59,12 +59,8 @@ public final class RelayService {
                 orElse(body.managementEnabled(), true), blossom, livekit, orElse(body.pushEnabled(), false), now, now);
         try {
             return jdbi.inTransaction(handle -> {
-                RelayDao relays = handle.attach(RelayDao.class);
-                if (relays.findBySubdomain(subdomain).isPresent()) {
-                    throw new ApiException(ErrorCode.DUPLICATE_SUBDOMAIN, "subdomain '" + subdomain + "' is taken");
-                }
-                refuseWhileOverdue(handle, relay, now);
-                relays.insert(relay);
+                RelayDao.insert(handle, relay); // a taken subdomain fails here, on its unique key, before the debt check
+                refuseWhileOverdue(handle, relay, now); // its refusal rolls the insert back
                 return recordAndSync(handle, "create_relay", relay, now);
             });
         } catch (RuntimeException e) {
@@ -186,7 +182,7 @@ public final class RelayService {
     }
 
     private Relay recordAndSync(Handle handle, String activityType, Relay relay, long now) {
-        handle.attach(ActivityDao.class).insert(Activity.ofRelay(activityType, relay, now));
+        ActivityDao.insert(handle, Activity.ofRelay(activityType, relay, now));
         jobs.enqueue(handle, new SyncRelayJob(relay.id()));
         return relay;
     }

@@ -1,5 +1,6 @@
 package app.caravel.db;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -11,9 +12,16 @@ import java.util.List;
 /** Append-only: there is no update or delete here on purpose; billing replays this history. */
 @RegisterRowMapper(RowMappers.ActivityMapper.class)
 public interface ActivityDao {
-    @SqlUpdate("INSERT INTO activity (id, tenant, created_at, activity_type, resource_type, resource_id, snapshot) "
-            + "VALUES (:id, :tenant, :createdAt, :activityType, :resourceType, :resourceId, :snapshot)")
+    String INSERT = "INSERT INTO activity (id, tenant, created_at, activity_type, resource_type, resource_id, snapshot) "
+            + "VALUES (:id, :tenant, :createdAt, :activityType, :resourceType, :resourceId, :snapshot)";
+
+    @SqlUpdate(INSERT)
     void insert(@BindMethods Activity activity);
+
+    /** The same insert on an open handle without attaching this SQL object (see {@link RelayDao#insert(Handle, Relay)}). */
+    static void insert(Handle handle, Activity activity) {
+        handle.createUpdate(INSERT).bindMethods(activity).execute();
+    }
 
     @SqlQuery("SELECT * FROM activity WHERE resource_type = :type AND resource_id = :id ORDER BY created_at, seq")
     List<Activity> forResource(@Bind("type") String resourceType, @Bind("id") String resourceId);

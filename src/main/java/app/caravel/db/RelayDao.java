@@ -7,17 +7,29 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import org.jdbi.v3.core.Handle;
+
 import java.util.List;
 import java.util.Optional;
 
 @RegisterRowMapper(RowMappers.RelayMapper.class)
 public interface RelayDao {
-    @SqlUpdate("INSERT INTO relays (id, tenant, subdomain, schema, name, icon, description, plan, status, sync_error, "
+    String INSERT = "INSERT INTO relays (id, tenant, subdomain, schema, name, icon, description, plan, status, sync_error, "
             + "synced_at, secret, public_join, strip_signatures, groups, management, blossom, livekit, push, created_at, "
             + "updated_at) VALUES (:id, :tenant, :subdomain, :schema, :name, :icon, :description, :plan, :status, "
             + ":syncError, :syncedAt, :secret, :publicJoin, :stripSignatures, :groups, :management, :blossom, :livekit, "
-            + ":push, :createdAt, :updatedAt)")
+            + ":push, :createdAt, :updatedAt)";
+
+    @SqlUpdate(INSERT)
     void insert(@BindMethods Relay relay);
+
+    /**
+     * The same insert on an open handle without attaching this SQL object: {@code attach} reflects over the
+     * interface and copies the configuration on every call, inside the write transaction of each new relay.
+     */
+    static void insert(Handle handle, Relay relay) {
+        handle.createUpdate(INSERT).bindMethods(relay).execute();
+    }
 
     /** Replaces the user-editable fields; status and sync state have their own statements. */
     @SqlUpdate("UPDATE relays SET name = :name, icon = :icon, description = :description, plan = :plan, "

@@ -88,6 +88,22 @@ class HostileHttpTest {
         }));
     }
 
+    @org.junit.jupiter.api.Test
+    void everyClientSendingAMegabyteGetsItsAnswerNotAReset() throws Exception {
+        byte[] body = ("{\"subdomain\":\"big\",\"info_name\":\"" + "x".repeat(1 << 20) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 30; i++) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient(); // a fresh connection each
+            java.net.http.HttpResponse<String> answer = client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + PORT + "/relays"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, answer.statusCode(), answer.body());
+            assertEquals("payload-too-large", new ObjectMapper().readTree(answer.body()).path("code").asText());
+        }
+    }
+
     /** Writes the bytes as they are and reads the whole answer (the server closes after it). */
     private static Answer send(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", PORT)) {

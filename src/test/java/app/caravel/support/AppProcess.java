@@ -104,6 +104,11 @@ public final class AppProcess implements AutoCloseable {
         return procStatusMiB("VmRSS:");
     }
 
+    /** The part of {@link #rssMiB()} that is file pages mapped in (RssFile: the SQLite file's memory map, jars). */
+    public double fileRssMiB() {
+        return procStatusMiB("RssFile:");
+    }
+
     /** The process's peak resident memory (VmHWM) in MiB. */
     public double peakRssMiB() {
         return procStatusMiB("VmHWM:");
