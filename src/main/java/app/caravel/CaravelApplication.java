@@ -15,6 +15,7 @@ import app.caravel.api.PlanResource;
 import app.caravel.api.RelayResource;
 import app.caravel.api.RelayService;
 import app.caravel.api.ReplayCache;
+import app.caravel.api.ReplaySettleFilter;
 import app.caravel.api.RequestUrl;
 import app.caravel.api.TenantResource;
 import app.caravel.api.TenantService;
@@ -78,6 +79,7 @@ import io.dropwizard.jersey.setup.JerseyEnvironment;
 import app.caravel.db.Database;
 import app.caravel.db.RotateSecretsKeyCommand;
 import app.caravel.db.SecretsAtRest;
+import app.caravel.db.SqliteCheckpointer;
 import app.caravel.db.SecretsKeys;
 import app.caravel.db.ConnectionPool;
 import app.caravel.db.DatabaseHealthCheck;
@@ -210,6 +212,9 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
             throw e;
         }
         database = Database.on(jdbi, secretsKey.box());
+        if (config.databaseUrl().sqlite()) {
+            environment.lifecycle().manage(new SqliteCheckpointer(jdbi, CaravelConfiguration.SQLITE_CHECKPOINT_EVERY));
+        }
         LOG.info("secrets at rest: sealed with {}{}", secretsKey.source(),
                 sealedNow > 0 ? "; " + sealedNow + " stored in plaintext were sealed now" : "");
 
@@ -367,10 +372,13 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
 
         Access access = new Access(database);
+        ReplayCache replays = new ReplayCache(database.jdbi(), clock, NIP98_WINDOW_SECONDS);
+        // a state-changing request's signature is claimed inside its own write transaction
+        database.jdbi().setTransactionHandler(replays.claimingIn(database.jdbi().getTransactionHandler()));
         Nip98AuthFilter auth = new Nip98AuthFilter(new Nip98(clock, NIP98_WINDOW_SECONDS, config.nip98SessionSeconds()),
-                new RequestUrl(config.publicUrl()),
-                new ReplayCache(database.jdbi(), clock, NIP98_WINDOW_SECONDS), Set.copyOf(config.admins()));
+                new RequestUrl(config.publicUrl()), replays, Set.copyOf(config.admins()));
         JerseyEnvironment jersey = environment.jersey();
+        jersey.register(new ReplaySettleFilter(replays));
         jersey.register(new CorsFilter(config.allowOrigins()));
         jersey.register(new AuthDynamicFeature(auth));
         jersey.register(new AuthValueFactoryProvider.Binder<>(Caller.class));

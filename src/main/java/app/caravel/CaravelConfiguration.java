@@ -3,6 +3,7 @@ package app.caravel;
 import app.caravel.config.ConfigException;
 import app.caravel.config.ConfigValues;
 import app.caravel.config.DatabaseUrl;
+import app.caravel.db.SqliteCheckpointer;
 import app.caravel.nostr.NwcUri;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,6 +24,8 @@ import java.util.Optional;
 public class CaravelConfiguration extends Configuration {
     /** How long a SQLite transaction waits for the write lock (SQLite's busy timeout, and the write gate's). */
     public static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the WAL is copied back into the SQLite file, beside the writers (SqliteCheckpointer). */
+    public static final Duration SQLITE_CHECKPOINT_EVERY = Duration.ofMillis(200);
 
     @JsonProperty("database_url") private String databaseUrl = "sqlite://data/caravel.db";
     @JsonProperty("project_dir") private String projectDir;
@@ -349,8 +352,11 @@ public class CaravelConfiguration extends Configuration {
                         "transaction_mode", "IMMEDIATE",
                         "foreign_keys", "true",
                         "synchronous", "NORMAL",
-                        // reads through a memory map instead of a read() per page
-                        "mmap_size", "268435456"));
+                        // no memory map: a file that grows under inserts made every connection remap it, and
+                        // the munmap of the old map (a TLB shootdown) cost the write lock more than read() saves
+                        "mmap_size", "0",
+                        // checkpoints run beside the writers (SqliteCheckpointer); this is the backstop
+                        "wal_autocheckpoint", String.valueOf(SqliteCheckpointer.AUTOCHECKPOINT_PAGES)));
                 factory.setMinSize(1);
                 factory.setInitialSize(1);
             } else {

@@ -53,10 +53,14 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         } catch (Nip98.Failure failure) {
             throw ApiException.unauthorized(failure.getMessage());
         }
-        // a session token is reused by design; a per-request one is good for one state change
-        if (!auth.session() && STATE_CHANGING.contains(request.getMethod())
-                && !replays.firstUse(auth.event().sig(), auth.event().createdAt())) {
-            throw ApiException.unauthorized("auth event already used: sign each request anew");
+        // a session token is reused by design; a per-request one is good for one state change, claimed in the
+        // request's own write transaction (ReplayCache) or, if it commits none, when its answer is decided
+        replays.release();
+        if (!auth.session() && STATE_CHANGING.contains(request.getMethod())) {
+            if (replays.seen(auth.event().sig())) {
+                throw ApiException.unauthorized("auth event already used: sign each request anew");
+            }
+            replays.hold(auth.event().sig(), auth.event().createdAt());
         }
         Caller caller = new Caller(auth.pubkey(), admins.contains(auth.pubkey()));
         boolean secure = request.getSecurityContext().isSecure();

@@ -1,15 +1,27 @@
 package app.caravel.api;
 
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionHandler;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
+import java.sql.SQLException;
 import java.time.Clock;
 
 /**
- * Remembers NIP-98 signatures seen on state-changing requests for as long as their event could still pass
+ * Remembers NIP-98 signatures used on state-changing requests for as long as their event could still pass
  * the created_at window, in the database: a header replayed to another server process is refused too.
  * Keyed on the signature: two honest events can share an id (same URL, same second, no nonce), but BIP-340
  * signing draws fresh randomness, so only an exact replay repeats a signature. The insert under the primary
  * key decides, so two processes offered one header at once accept it once.
+ * <p>
+ * The claim rides in the request's own write transaction: {@link #hold} marks the signature for the request's
+ * thread and {@link #claimingIn} makes the first transaction the request opens insert it before anything else,
+ * so the row and the write commit together or not at all (a replay that races its original finds the row and
+ * is refused with nothing written). A request that commits no transaction (refused, or with nothing to change)
+ * claims it on its own when its answer is decided ({@link #settle}). On SQLite this saves a write transaction
+ * per state change: a fifth of the write lock's time under POST /relays (BENCHMARKS.md).
  */
 public final class ReplayCache {
     /** Expired signatures are deleted at most this often per process (they can't pass the window anyway). */
@@ -18,7 +30,20 @@ public final class ReplayCache {
     private final Jdbi jdbi;
     private final Clock clock;
     private final long windowSeconds;
+    private final ThreadLocal<Claim> held = new ThreadLocal<>();
     private volatile long nextSweep;
+
+    /** A signature the request on this thread is to claim; {@code committed} once a transaction of it has. */
+    private static final class Claim {
+        final String signature;
+        final long expiry;
+        boolean committed;
+
+        Claim(String signature, long expiry) {
+            this.signature = signature;
+            this.expiry = expiry;
+        }
+    }
 
     public ReplayCache(Jdbi jdbi, Clock clock, long windowSeconds) {
         this.jdbi = jdbi;
@@ -26,24 +51,133 @@ public final class ReplayCache {
         this.windowSeconds = windowSeconds;
     }
 
-    /** True the first time a signature is offered; false for every replay while it could still be valid. */
-    public boolean firstUse(String signature, long eventCreatedAt) {
-        long now = clock.instant().getEpochSecond();
-        long expiry = eventCreatedAt + windowSeconds + 1;
-        // a transaction, so that on SQLite it takes its turn in the write gate instead of SQLite's busy sleeps
-        return jdbi.inTransaction(h -> {
-            sweep(h, now);
-            return h.createUpdate("INSERT INTO nip98_replays (signature, expires_at) VALUES (:signature, :expiry) "
-                            + "ON CONFLICT DO NOTHING")
-                    .bind("signature", signature).bind("expiry", expiry).execute() == 1;
-        });
+    /** Whether a state change already used this signature: a read, refused early without any write. */
+    public boolean seen(String signature) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM nip98_replays WHERE signature = :signature")
+                .bind("signature", signature).mapTo(Integer.class).findOne().isPresent());
     }
 
-    private void sweep(org.jdbi.v3.core.Handle h, long now) {
-        if (now < nextSweep) {
-            return;
+    /** The request on this thread will claim {@code signature}: in its first transaction, else at {@link #settle}. */
+    public void hold(String signature, long eventCreatedAt) {
+        held.set(new Claim(signature, eventCreatedAt + windowSeconds + 1));
+    }
+
+    /** Forgets whatever an earlier request on this thread held (a request that never reached its answer). */
+    public void release() {
+        held.remove();
+    }
+
+    /**
+     * The request's answer is decided: its signature is claimed now if no transaction of it committed the
+     * claim, so every later replay is refused. A replay that raced it here changed nothing, by construction.
+     */
+    public void settle() {
+        Claim claim = held.get();
+        held.remove();
+        if (claim != null && !claim.committed) {
+            jdbi.useTransaction(h -> insert(h, claim));
         }
-        nextSweep = now + SWEEP_EVERY_SECONDS;
-        h.createUpdate("DELETE FROM nip98_replays WHERE expires_at < :now").bind("now", now).execute();
+    }
+
+    private boolean insert(Handle h, Claim claim) {
+        long now = clock.instant().getEpochSecond();
+        if (now >= nextSweep) {
+            nextSweep = now + SWEEP_EVERY_SECONDS;
+            h.createUpdate("DELETE FROM nip98_replays WHERE expires_at < :now").bind("now", now).execute();
+        }
+        return h.createUpdate("INSERT INTO nip98_replays (signature, expires_at) VALUES (:signature, :expiry) "
+                        + "ON CONFLICT DO NOTHING")
+                .bind("signature", claim.signature).bind("expiry", claim.expiry).execute() == 1;
+    }
+
+    /** {@code delegate} with the held claim inserted first in each outermost transaction of a request. */
+    public TransactionHandler claimingIn(TransactionHandler delegate) {
+        return new Claiming(delegate);
+    }
+
+    private final class Claiming implements TransactionHandler {
+        private final TransactionHandler delegate;
+
+        Claiming(TransactionHandler delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
+            Claim claim = pending(handle);
+            if (claim == null) {
+                return delegate.inTransaction(handle, callback);
+            }
+            R result = delegate.inTransaction(handle, claimedFirst(claim, callback));
+            claim.committed = true;
+            return result;
+        }
+
+        @Override
+        public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
+                                                        HandleCallback<R, X> callback) throws X {
+            Claim claim = pending(handle);
+            if (claim == null) {
+                return delegate.inTransaction(handle, level, callback);
+            }
+            R result = delegate.inTransaction(handle, level, claimedFirst(claim, callback));
+            claim.committed = true;
+            return result;
+        }
+
+        /** The held claim, when this call opens the request's transaction and it is not committed yet. */
+        private Claim pending(Handle handle) {
+            Claim claim = held.get();
+            return claim == null || claim.committed || delegate.isInTransaction(handle) ? null : claim;
+        }
+
+        private <R, X extends Exception> HandleCallback<R, X> claimedFirst(Claim claim, HandleCallback<R, X> callback) {
+            return h -> {
+                if (!insert(h, claim)) {
+                    throw ApiException.unauthorized("auth event already used: sign each request anew");
+                }
+                return callback.withHandle(h);
+            };
+        }
+
+        @Override
+        public TransactionHandler specialize(Handle handle) throws SQLException {
+            return new Claiming(delegate.specialize(handle));
+        }
+
+        @Override
+        public void begin(Handle handle) {
+            delegate.begin(handle);
+        }
+
+        @Override
+        public void commit(Handle handle) {
+            delegate.commit(handle);
+        }
+
+        @Override
+        public void rollback(Handle handle) {
+            delegate.rollback(handle);
+        }
+
+        @Override
+        public boolean isInTransaction(Handle handle) {
+            return delegate.isInTransaction(handle);
+        }
+
+        @Override
+        public void savepoint(Handle handle, String name) {
+            delegate.savepoint(handle, name);
+        }
+
+        @Override
+        public void rollbackToSavepoint(Handle handle, String name) {
+            delegate.rollbackToSavepoint(handle, name);
+        }
+
+        @Override
+        public void releaseSavepoint(Handle handle, String name) {
+            delegate.releaseSavepoint(handle, name);
+        }
     }
 }

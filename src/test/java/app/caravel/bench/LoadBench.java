@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * `make bench-load`: the server in its own JVM ({@code server config.yml}, the heap `make run` gives it), driven
@@ -33,12 +34,14 @@ public final class LoadBench {
     private static final int CONNECTIONS = Integer.getInteger("bench.connections", 16);
     private static final int THREADS = 2;
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-    private static final int WARMUP_SECONDS = 3;
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 3);
     private static final int JIT_WARMUP_SECONDS = 8;
     private static final int POSTS = Integer.getInteger("bench.posts", 40_000);
 
     private record Result(long requests, double rate, double p50, double p99, long badStatus, long socketErrors,
                           long wraps) {
+        static final Result NOT_RUN = new Result(0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0);
+
         static Result parse(String wrkOutput) {
             String line = wrkOutput.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + wrkOutput));
@@ -134,14 +137,20 @@ public final class LoadBench {
             // the JIT first: a floor measured on a cold server came out below the signed reads measured after it
             runWrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t")).write(), JIT_WARMUP_SECONDS);
             runWrk(script, base, signedGets(dir, nip98, base, tenants, k -> "/relays"), JIT_WARMUP_SECONDS);
-            results.put("ping", wrk(script, "http://127.0.0.1:" + adminPort, lines(dir, "ping", List.of("GET\t/ping\t\t"))));
-            results.put("floor", wrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t"))));
-            results.put("identity", wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/identity")));
-            results.put("relays", wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/relays")));
-            results.put("tenantRelays", wrk(script, base,
+            Map<String, Callable<Result>> rows = new LinkedHashMap<>();
+            rows.put("ping", () -> wrk(script, "http://127.0.0.1:" + adminPort, lines(dir, "ping", List.of("GET\t/ping\t\t"))));
+            rows.put("floor", () -> wrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t"))));
+            rows.put("identity", () -> wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/identity")));
+            rows.put("relays", () -> wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/relays")));
+            rows.put("tenantRelays", () -> wrk(script, base,
                     () -> signedGets(dir, nip98, base, tenants, k -> "/tenants/" + k.pubkey() + "/relays")));
             int[] serial = {0};
-            results.put("create", wrk(script, base, () -> signedPosts(dir, nip98, base, tenants, serial)));
+            rows.put("create", () -> wrk(script, base, () -> signedPosts(dir, nip98, base, tenants, serial)));
+            // for experiments: -Dbench.only=floor,create measures those rows alone (the others print as not run)
+            List<String> only = List.of(System.getProperty("bench.only", String.join(",", rows.keySet())).split(","));
+            for (var row : rows.entrySet()) {
+                results.put(row.getKey(), only.contains(row.getKey()) ? row.getValue().call() : Result.NOT_RUN);
+            }
             return new EngineRun(engine, results, server.rssMiB(), server.peakRssMiB(), server.fileRssMiB());
         }
     }

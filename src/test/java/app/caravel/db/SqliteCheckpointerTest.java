@@ -1,0 +1,63 @@
+package app.caravel.db;
+
+import app.caravel.support.TestDatabase;
+import app.caravel.support.TestEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * On a real SQLite file opened as the app opens it: commits stay in the WAL (no commit crosses the raised
+ * automatic-checkpoint threshold, so no writer pays for a copy), and the checkpointer's thread copies them
+ * into the database file beside the writers.
+ */
+class SqliteCheckpointerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void commitsLeaveTheCopyToTheCheckpointersThread() throws Exception {
+        assumeFalse(TestEngine.postgres(), "SQLite's WAL");
+        try (TestDatabase test = new TestDatabase(dir)) {
+            Path file = Path.of(test.config().databasePath().toString());
+            test.jdbi().useHandle(h -> {
+                assertEquals(0, h.createQuery("PRAGMA mmap_size").mapTo(Integer.class).one(), "no memory map");
+                assertEquals(SqliteCheckpointer.AUTOCHECKPOINT_PAGES,
+                        h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one());
+                h.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // start from an empty WAL
+            });
+            long fileBefore = Files.size(file);
+            // 600 commits of a 1 KiB row each: about 300 pages, under the threshold, all in the WAL
+            for (int i = 0; i < 600; i++) {
+                int n = i;
+                test.jdbi().useTransaction(h -> h.createUpdate("INSERT INTO nip98_replays (signature, expires_at) "
+                        + "VALUES (:s, 0)").bind("s", String.format("%04d", n) + "x".repeat(1020)).execute());
+            }
+            Path wal = Path.of(file + "-wal");
+            assertTrue(Files.size(wal) > 600 * 1024, "the commits are in the WAL");
+            assertEquals(fileBefore, Files.size(file), "no commit copied anything into the file");
+
+            SqliteCheckpointer checkpointer = new SqliteCheckpointer(test.jdbi(), Duration.ofMillis(50));
+            checkpointer.start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (Files.size(file) < fileBefore + 600 * 1024 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            } finally {
+                checkpointer.stop();
+            }
+            assertTrue(Files.size(file) >= fileBefore + 600 * 1024, "the checkpointer copied the rows into the file");
+            int rows = test.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM nip98_replays")
+                    .mapTo(Integer.class).one());
+            assertEquals(600, rows);
+        }
+    }
+}
