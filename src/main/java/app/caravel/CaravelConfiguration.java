@@ -356,7 +356,10 @@ public class CaravelConfiguration extends Configuration {
                         // the munmap of the old map (a TLB shootdown) cost the write lock more than read() saves
                         "mmap_size", "0",
                         // checkpoints run beside the writers (SqliteCheckpointer); this is the backstop
-                        "wal_autocheckpoint", String.valueOf(SqliteCheckpointer.AUTOCHECKPOINT_PAGES)));
+                        "wal_autocheckpoint", String.valueOf(SqliteCheckpointer.AUTOCHECKPOINT_PAGES),
+                        // 512 KiB of page cache per connection instead of 2 MiB: 16 connections kept 32 MiB of
+                        // copies of pages the OS caches anyway (resident 331 -> 293 MiB after bench-load)
+                        "cache_size", "-512"));
                 factory.setMinSize(1);
                 factory.setInitialSize(1);
             } else {
