@@ -110,7 +110,7 @@ public final class LoadBench {
         runs.forEach(r -> rss.append(String.format(" | %-60s", String.format("%.0f / %.0f MiB (target ≤ 300)", r.rssMiB, r.peakRssMiB))));
         lines.add(rss.toString());
         StringBuilder file = new StringBuilder(String.format("%-38s", "  of which file pages mapped in"));
-        runs.forEach(r -> file.append(String.format(" | %-60s", String.format("%.0f MiB (the SQLite file's mmap, jars)", r.fileRssMiB))));
+        runs.forEach(r -> file.append(String.format(" | %-60s", String.format("%.0f MiB (jars and the JVM's own files)", r.fileRssMiB))));
         lines.add(file.toString());
         StringBuilder drain = new StringBuilder(String.format("%-38s", "POST's sync jobs queued at its end"));
         runs.forEach(r -> drain.append(String.format(" | %-60s", r.drain)));
