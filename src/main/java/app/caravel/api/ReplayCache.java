@@ -3,6 +3,7 @@ package app.caravel.api;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.DelegatingTransactionHandler;
 import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
@@ -95,89 +96,47 @@ public final class ReplayCache {
         return new Claiming(delegate);
     }
 
-    private final class Claiming implements TransactionHandler {
-        private final TransactionHandler delegate;
-
+    private final class Claiming extends DelegatingTransactionHandler {
         Claiming(TransactionHandler delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
-            Claim claim = pending(handle);
-            if (claim == null) {
-                return delegate.inTransaction(handle, callback);
-            }
-            R result = delegate.inTransaction(handle, claimedFirst(claim, callback));
-            claim.committed = true;
-            return result;
+            return claimFirst(handle, callback, body -> super.inTransaction(handle, body));
         }
 
         @Override
         public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
                                                         HandleCallback<R, X> callback) throws X {
-            Claim claim = pending(handle);
-            if (claim == null) {
-                return delegate.inTransaction(handle, level, callback);
-            }
-            R result = delegate.inTransaction(handle, level, claimedFirst(claim, callback));
-            claim.committed = true;
-            return result;
+            return claimFirst(handle, callback, body -> super.inTransaction(handle, level, body));
         }
 
-        /** The held claim, when this call opens the request's transaction and it is not committed yet. */
-        private Claim pending(Handle handle) {
+        /** Runs the transaction with the held claim inserted first, when this call opens the request's one. */
+        private <R, X extends Exception> R claimFirst(Handle handle, HandleCallback<R, X> callback,
+                                                      Opener<R, X> open) throws X {
             Claim claim = held.get();
-            return claim == null || claim.committed || delegate.isInTransaction(handle) ? null : claim;
-        }
-
-        private <R, X extends Exception> HandleCallback<R, X> claimedFirst(Claim claim, HandleCallback<R, X> callback) {
-            return h -> {
+            if (claim == null || claim.committed || isInTransaction(handle)) {
+                return open.run(callback);
+            }
+            R result = open.run(h -> {
                 if (!insert(h, claim)) {
                     throw ApiException.unauthorized("auth event already used: sign each request anew");
                 }
                 return callback.withHandle(h);
-            };
+            });
+            claim.committed = true;
+            return result;
         }
 
         @Override
         public TransactionHandler specialize(Handle handle) throws SQLException {
-            return new Claiming(delegate.specialize(handle));
+            return new Claiming(getDelegate().specialize(handle));
         }
+    }
 
-        @Override
-        public void begin(Handle handle) {
-            delegate.begin(handle);
-        }
-
-        @Override
-        public void commit(Handle handle) {
-            delegate.commit(handle);
-        }
-
-        @Override
-        public void rollback(Handle handle) {
-            delegate.rollback(handle);
-        }
-
-        @Override
-        public boolean isInTransaction(Handle handle) {
-            return delegate.isInTransaction(handle);
-        }
-
-        @Override
-        public void savepoint(Handle handle, String name) {
-            delegate.savepoint(handle, name);
-        }
-
-        @Override
-        public void rollbackToSavepoint(Handle handle, String name) {
-            delegate.rollbackToSavepoint(handle, name);
-        }
-
-        @Override
-        public void releaseSavepoint(Handle handle, String name) {
-            delegate.releaseSavepoint(handle, name);
-        }
+    /** One of the delegate's two ways to open a transaction, given the body to run in it. */
+    private interface Opener<R, X extends Exception> {
+        R run(HandleCallback<R, X> body) throws X;
     }
 }
