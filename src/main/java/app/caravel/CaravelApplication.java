@@ -105,6 +105,7 @@ import io.dropwizard.migrations.MigrationsBundle;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,6 +203,9 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         int applied = SchemaMigrator.migrate(config.dataSourceFactory());
         ManagedDataSource dataSource = ConnectionPool.build(config.dataSourceFactory(), environment.metrics(), "db");
         Jdbi jdbi = new JdbiFactory().build(environment, config.dataSourceFactory(), dataSource, "db");
+        // JDBI's own template engine: Dropwizard's name-prepending wrapper made JDBI lex every statement's SQL
+        // again on every execution instead of once (4 % of GET /relays' CPU)
+        jdbi.setTemplateEngine(new DefinedAttributeTemplateEngine());
         int sealedNow;
         try {
             // never serve with secrets this key can't open; seal what was stored before sealing existed

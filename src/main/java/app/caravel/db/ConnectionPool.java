@@ -6,6 +6,9 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import org.apache.tomcat.jdbc.pool.DataSourceProxy;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** The service's connection pool, as the server and the tests open it. */
 public final class ConnectionPool {
     private ConnectionPool() {
@@ -18,23 +21,57 @@ public final class ConnectionPool {
     private static final int SQLITE_CACHED_STATEMENTS = 1_000;
 
     /**
+     * Page cache of the one connection SQLite transactions run on (SqliteWriteGate), in KiB: it keeps its pages
+     * from one transaction to the next, so it holds the B-tree paths every insert walks.
+     */
+    private static final int SQLITE_WRITER_CACHE_KIB = 8 * 1024;
+
+    /**
      * Dropwizard's pool for {@code factory}, with these changes. tomcat-jdbc's statement facade is off: it wraps
      * every statement and result set in a reflective proxy, so each column read of a row went through it (37 %
      * of a JFR profile of GET /relays, though the profile inflates it: the bench showed no gain beyond its
      * noise); JDBI closes what it opens, and that misuse is what the facade guards against. On SQLite, prepared
      * statements are reused per connection (SQLite's prepare was a tenth of GET /relays' CPU; closing a result
-     * set resets its statement, so a kept statement holds no snapshot) and transactions queue in
-     * {@link SqliteWriteGate}.
+     * set resets its statement, so a kept statement holds no snapshot; {@link StatementCacheWithPlainResults}
+     * leaves result sets unwrapped) and transactions queue in
+     * {@link SqliteWriteGate}, on a writer connection of their own.
      */
     public static ManagedDataSource build(DataSourceFactory factory, MetricRegistry metrics, String name) {
+        if (!sqlite(factory)) {
+            return tuned(factory, metrics, name);
+        }
+        return new SqliteWriteGate(tuned(factory, metrics, name), tuned(writerOf(factory), metrics, name + "-writer"),
+                CaravelConfiguration.SQLITE_BUSY_TIMEOUT);
+    }
+
+    /** The same SQLite file as {@code readers}, one connection, a larger page cache. */
+    static DataSourceFactory writerOf(DataSourceFactory readers) {
+        DataSourceFactory writer = new DataSourceFactory();
+        writer.setDriverClass(readers.getDriverClass());
+        writer.setUrl(readers.getUrl());
+        Map<String, String> properties = new HashMap<>(readers.getProperties());
+        properties.put("cache_size", String.valueOf(-SQLITE_WRITER_CACHE_KIB));
+        writer.setProperties(properties);
+        writer.setMinSize(1);
+        writer.setInitialSize(1);
+        writer.setMaxSize(1);
+        readers.getValidationQuery().ifPresent(writer::setValidationQuery);
+        return writer;
+    }
+
+    private static ManagedDataSource tuned(DataSourceFactory factory, MetricRegistry metrics, String name) {
         ManagedDataSource pool = factory.build(metrics, name);
         if (pool instanceof DataSourceProxy tomcat) {
             tomcat.getPoolProperties().setUseStatementFacade(false);
-            if ("org.sqlite.JDBC".equals(factory.getDriverClass())) { // before the first connection makes the pool
-                tomcat.getPoolProperties().setJdbcInterceptors("StatementCache(prepared=true,callable=false,max="
-                        + SQLITE_CACHED_STATEMENTS + ")");
+            if (sqlite(factory)) { // before the first connection makes the pool
+                tomcat.getPoolProperties().setJdbcInterceptors(StatementCacheWithPlainResults.class.getName()
+                        + "(prepared=true,callable=false,max=" + SQLITE_CACHED_STATEMENTS + ")");
             }
         }
-        return SqliteWriteGate.around(pool, CaravelConfiguration.SQLITE_BUSY_TIMEOUT);
+        return pool;
+    }
+
+    private static boolean sqlite(DataSourceFactory factory) {
+        return "org.sqlite.JDBC".equals(factory.getDriverClass());
     }
 }

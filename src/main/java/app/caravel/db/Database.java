@@ -6,6 +6,8 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 /** The DAOs over the app's database (SQLite or PostgreSQL); on-demand SQL objects, so each call takes and returns a connection. */
 public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDao activity, InvoiceDao invoices,
                        MessageDao messages, SecretBox secrets) {
+    private static final String RELAY_COLUMNS = String.join(", ",
+            RowMappers.RelayMapper.COLUMNS.stream().map(column -> "r." + column).toList());
 
     /**
      * The hot read of the API, GET /relays for a tenant: whether the caller is a tenant and its relays, in one
@@ -16,8 +18,8 @@ public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDa
     public java.util.Optional<java.util.List<Relay>> relaysOfTenant(String pubkey) {
         RowMappers.RelayMapper relay = new RowMappers.RelayMapper();
         java.util.List<java.util.Optional<Relay>> rows = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT r.* FROM tenants t LEFT JOIN relays r ON r.tenant = t.pubkey WHERE t.pubkey = :tenant "
-                                + "ORDER BY r.created_at, r.id")
+                        "SELECT " + RELAY_COLUMNS + " FROM tenants t LEFT JOIN relays r ON r.tenant = t.pubkey "
+                                + "WHERE t.pubkey = :tenant ORDER BY r.created_at, r.id")
                 .bind("tenant", pubkey)
                 .map((rs, ctx) -> rs.getString("id") == null ? java.util.Optional.<Relay>empty()
                         : java.util.Optional.of(relay.map(rs, ctx)))

@@ -28,6 +28,11 @@ public final class RowMappers {
     }
 
     public static final class RelayMapper implements RowMapper<Relay> {
+        /** The columns {@link #map} reads: a query that names them leaves the sync bookkeeping unread. */
+        public static final java.util.List<String> COLUMNS = java.util.List.of("id", "tenant", "subdomain", "schema",
+                "name", "icon", "description", "plan", "status", "sync_error", "synced_at", "secret", "public_join",
+                "strip_signatures", "groups", "management", "blossom", "livekit", "push", "created_at", "updated_at");
+
         @Override
         public Relay map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Relay(rs.getString("id"), rs.getString("tenant"), rs.getString("subdomain"),

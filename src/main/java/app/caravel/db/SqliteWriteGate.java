@@ -11,31 +11,36 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Queues this process's SQLite transactions in a fair line before they reach SQLite. With
- * {@code transaction_mode=IMMEDIATE} every transaction takes the file's one write lock; writers that find it
- * taken wait in SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between tries: under 16 concurrent POSTs
- * some lost again and again and waited over a second (p99 1,242 ms; 149 ms with the gate). A transaction, from
- * {@code setAutoCommit(false)} to {@code setAutoCommit(true)} or close, holds a permit, handed over in arrival
- * order the moment the holder ends. Only speed rests on it: SQLite still decides (a transaction that waits
- * longer than the busy timeout goes on without a permit, and other processes, such as operator commands, only
- * meet SQLite's lock). A thread that opens a second transaction inside its first passes, as it would have
- * deadlocked on SQLite anyway, to fail after the busy timeout as before.
+ * Queues this process's SQLite transactions in a fair line before they reach SQLite, and runs each one that
+ * gets its turn on one writer connection. With {@code transaction_mode=IMMEDIATE} every transaction takes the
+ * file's one write lock; writers that find it taken wait in SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms
+ * between tries: under 16 concurrent POSTs some lost again and again and waited over a second (p99 1,242 ms;
+ * 149 ms with the gate). A transaction, from {@code setAutoCommit(false)} to {@code setAutoCommit(true)} or
+ * close, holds a permit, handed over in arrival order the moment the holder ends.
+ * <p>
+ * The writer connection is why a transaction's pages are read from memory: SQLite empties a connection's page
+ * cache whenever another connection committed since its last transaction, so with transactions spread over
+ * the pool every write began by reading its B-tree paths again from the file. The writer only ever sees its
+ * own commits. Reads outside transactions stay on the pooled connection the caller was given.
+ * <p>
+ * Only speed rests on the gate: SQLite still decides (a transaction that waits longer than the busy timeout
+ * goes on without a permit, on its own connection, and other processes, such as operator commands, only meet
+ * SQLite's lock). A thread that opens a second transaction inside its first passes, on its own connection, as
+ * it would have deadlocked on SQLite anyway, to fail after the busy timeout as before.
  */
 public final class SqliteWriteGate extends DelegatingDataSource implements ManagedDataSource {
     private final ManagedDataSource managed;
+    private final ManagedDataSource writer;
     private final Semaphore permit = new Semaphore(1, true);
     private final ThreadLocal<int[]> openOnThread = ThreadLocal.withInitial(() -> new int[1]);
     private final long patienceMillis;
 
-    private SqliteWriteGate(ManagedDataSource pool, Duration patience) {
+    /** {@code writer}: a pool of one connection to the same file as {@code pool}. */
+    public SqliteWriteGate(ManagedDataSource pool, ManagedDataSource writer, Duration patience) {
         super(pool);
         this.managed = pool;
+        this.writer = writer;
         this.patienceMillis = patience.toMillis();
-    }
-
-    /** {@code pool} itself on PostgreSQL (its row locks need no line); on SQLite, the pool behind a gate. */
-    public static ManagedDataSource around(ManagedDataSource pool, Duration busyTimeout) {
-        return Dialect.of(pool) == Dialect.SQLITE ? new SqliteWriteGate(pool, busyTimeout) : pool;
     }
 
     @Override
@@ -48,8 +53,8 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         return permit.getQueueLength();
     }
 
-    private Connection gated(Connection connection) {
-        Transaction transaction = new Transaction();
+    private Connection gated(Connection pooled) {
+        Transaction transaction = new Transaction(pooled);
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
@@ -59,7 +64,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                                 transaction.begin();
                             }
                             try {
-                                connection.setAutoCommit(autoCommit);
+                                transaction.connection().setAutoCommit(autoCommit);
                             } catch (SQLException e) {
                                 if (!autoCommit) {
                                     transaction.end();
@@ -73,15 +78,15 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                         }
                         case "close" -> {
                             try {
-                                connection.close();
-                            } finally {
                                 transaction.end();
+                            } finally {
+                                pooled.close();
                             }
                             return null;
                         }
                         default -> {
                             try {
-                                return method.invoke(connection, args);
+                                return method.invoke(transaction.connection(), args);
                             } catch (InvocationTargetException e) {
                                 throw e.getCause();
                             }
@@ -90,29 +95,63 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                 });
     }
 
-    /** One connection's transaction: whether it is open and whether it holds the permit. */
+    /** One connection's transaction: whether it is open, whether it holds the permit and the writer. */
     private final class Transaction {
+        private final Connection pooled;
+        private Connection onWriter;
         private boolean open;
         private boolean holdsPermit;
         private int[] openOnItsThread;
 
-        void begin() throws InterruptedException {
+        Transaction(Connection pooled) {
+            this.pooled = pooled;
+        }
+
+        /** Where the caller's statements go now: the writer inside a transaction that got its turn. */
+        Connection connection() {
+            return onWriter != null ? onWriter : pooled;
+        }
+
+        void begin() throws InterruptedException, SQLException {
             openOnItsThread = openOnThread.get();
             // a transaction nested in one this thread holds would wait for itself: let SQLite decide
             holdsPermit = openOnItsThread[0] == 0 && permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS);
             openOnItsThread[0]++;
             open = true;
+            if (holdsPermit) {
+                try {
+                    onWriter = writer.getConnection(); // the permit holder is its only user: never waits
+                } catch (SQLException | RuntimeException e) {
+                    end();
+                    throw e;
+                }
+            }
         }
 
-        void end() {
+        void end() throws SQLException {
             if (!open) {
                 return;
             }
             open = false;
             openOnItsThread[0]--;
-            if (holdsPermit) {
-                holdsPermit = false;
-                permit.release();
+            Connection leaving = onWriter;
+            onWriter = null;
+            try {
+                if (leaving != null) {
+                    try {
+                        if (!leaving.getAutoCommit()) { // closed inside its transaction: nothing of it commits
+                            leaving.rollback();
+                            leaving.setAutoCommit(true);
+                        }
+                    } finally {
+                        leaving.close();
+                    }
+                }
+            } finally {
+                if (holdsPermit) {
+                    holdsPermit = false;
+                    permit.release();
+                }
             }
         }
     }
@@ -120,10 +159,15 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
     @Override
     public void start() throws Exception {
         managed.start();
+        writer.start();
     }
 
     @Override
     public void stop() throws Exception {
-        managed.stop();
+        try {
+            writer.stop();
+        } finally {
+            managed.stop();
+        }
     }
 }

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +41,6 @@ class SqliteWriteGateTest {
     @TempDir
     Path dir;
     private TestDatabase test;
-    private ManagedDataSource pool;
     private ManagedDataSource gate;
 
     @BeforeEach
@@ -59,9 +57,10 @@ class SqliteWriteGateTest {
         properties.put("busy_timeout", "50");
         impatient.setProperties(properties);
         impatient.setMaxSize(20);
-        pool = impatient.build(new MetricRegistry(), "gate-test");
-        pool.start();
-        gate = SqliteWriteGate.around(pool, Duration.ofSeconds(30));
+        ManagedDataSource pool = impatient.build(new MetricRegistry(), "gate-test");
+        ManagedDataSource writer = ConnectionPool.writerOf(impatient).build(new MetricRegistry(), "gate-test-writer");
+        gate = new SqliteWriteGate(pool, writer, Duration.ofSeconds(30));
+        gate.start();
         try (Connection c = gate.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE counter (n INTEGER NOT NULL)");
             s.execute("INSERT INTO counter VALUES (0)");
@@ -70,21 +69,54 @@ class SqliteWriteGateTest {
 
     @AfterEach
     void close() throws Exception {
-        if (pool != null) {
-            pool.stop();
+        if (gate != null) {
+            gate.stop();
         }
         test.close();
     }
 
     @Test
     void onlySqliteIsGated() {
-        ManagedDataSource appPool = test.dataSource();
-        ManagedDataSource around = SqliteWriteGate.around(appPool, Duration.ofSeconds(30));
-        if (TestEngine.postgres()) {
-            assertSame(appPool, around, "PostgreSQL's row locks need no line");
-        } else {
-            assertTrue(around instanceof SqliteWriteGate);
+        ManagedDataSource app = ConnectionPool.build(test.config().dataSourceFactory(), new MetricRegistry(), "app");
+        assertEquals(!TestEngine.postgres(), app instanceof SqliteWriteGate, "PostgreSQL's row locks need no line");
+    }
+
+    @Test
+    void transactionsFromDifferentPooledConnectionsRunOnOneWriterAndReadsStayOnTheirs() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        // a TEMP table lives on the one SQLite connection that made it: where it is seen, that connection runs
+        try (Connection first = gate.getConnection(); Connection second = gate.getConnection()) {
+            first.setAutoCommit(false);
+            try (Statement s = first.createStatement()) {
+                s.execute("CREATE TEMP TABLE made_here (x INTEGER)");
+            }
+            first.commit();
+            first.setAutoCommit(true);
+            second.setAutoCommit(false);
+            try (Statement s = second.createStatement(); var rows = s.executeQuery("SELECT count(*) FROM made_here")) {
+                rows.next();
+                assertEquals(0, rows.getInt(1), "the second transaction ran on the first one's connection");
+            }
+            second.commit();
+            second.setAutoCommit(true);
+            try (Statement s = second.createStatement()) {
+                SQLException missing = assertThrows(SQLException.class, () -> s.executeQuery("SELECT count(*) FROM made_here"));
+                assertTrue(missing.getMessage().contains("no such table"), missing.getMessage());
+            }
         }
+    }
+
+    @Test
+    void aConnectionClosedInsideItsTransactionWithoutARollbackCommitsNothingAndFreesTheWriter() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        Connection abandoned = gate.getConnection();
+        abandoned.setAutoCommit(false);
+        try (Statement s = abandoned.createStatement()) {
+            s.execute("UPDATE counter SET n = n + 100");
+        }
+        abandoned.close();
+        CompletableFuture.runAsync(() -> increment(0)).get(10, TimeUnit.SECONDS);
+        assertEquals(1, count(), "the abandoned +100 rolled back; the next transaction committed on the writer");
     }
 
     @Test
