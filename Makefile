@@ -36,8 +36,9 @@ docs: build
 bench: bench-nostr bench-load bench-billing bench-provisioning
 
 # The API under load from wrk (Debian's package, installed here when missing) with pre-signed NIP-98 headers:
-# the servlet and Jersey floors, authenticated reads, POST /relays and the server's memory, on SQLite and
-# PostgreSQL, each row the median of 3 runs (about 10 minutes; -Dbench.engines=sqlite to run one).
+# the servlet and Jersey floors, authenticated reads, POST /relays after a 40 s JIT warm-up, CPU per request
+# and the server's memory, on SQLite and PostgreSQL, each row the median of 3 runs, the GET rows in rounds
+# (about 12 minutes; -Dbench.engines=sqlite to run one).
 bench-load: target/test-classpath.txt
 	@command -v wrk > /dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk)) > /dev/null
 	java -Xmx1g -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.LoadBench > /dev/null

@@ -5,6 +5,7 @@ import app.caravel.nostr.KeyPair;
 import app.caravel.nostr.Nip98;
 import app.caravel.support.AppProcess;
 import app.caravel.support.Ports;
+import app.caravel.support.ProcessCpu;
 import app.caravel.support.TestDatabase;
 import app.caravel.support.TestPostgres;
 
@@ -18,15 +19,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * `make bench-load`: the server in its own JVM ({@code server config.yml}, the heap `make run` gives it), driven
  * by wrk (Debian's package) on loopback with a Lua script rotating pre-signed NIP-98 headers, one per tenant,
  * signed just before each run so they are inside the 60 s window (a POST gets a fresh header each: a header is
  * good for one state change). Printed for each engine, from one run: the servlet floor (admin /ping), the Jersey
- * floor (the API's 401 without a header), the authenticated reads, POST /relays, their ratios to the Jersey
- * floor, and the server's resident memory after the run.
+ * floor (the API's 401 without a header), the authenticated reads, POST /relays (after its own JIT warm-up, whose
+ * runs are printed too), the reads' ratios to the Jersey floor, the CPU one request cost the server (and
+ * PostgreSQL's processes), and the server's resident memory after the run.
+ * <p>
+ * The GET rows run in rounds, one run of each per round, and a ratio is the median of its rounds' ratios: this
+ * 2-core machine's speed drifts over minutes, and a floor measured a minute before its read moved a ratio by
+ * a tenth. {@code -Dcaravel.pg-statements=true} adds PostgreSQL's time per POST by statement.
  */
 public final class LoadBench {
     private static final int TENANTS = 1_000;
@@ -39,19 +44,25 @@ public final class LoadBench {
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 3);
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
     private static final int JIT_WARMUP_SECONDS = 8;
+    /** POST's own warm-up: this many runs of {@link #SECONDS} on tenants outside the measured ones. */
+    private static final int POST_WARMUPS = Integer.getInteger("bench.post-warmups", 4);
     private static final int POSTS = Integer.getInteger("bench.posts", 40_000);
 
     private record Result(long requests, double rate, double p50, double p99, long badStatus, long socketErrors,
-                          long wraps, double lowRate, double highRate) {
-        static final Result NOT_RUN = new Result(0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN);
+                          long wraps, double lowRate, double highRate, double serverCpuMicros, double dbCpuMicros) {
+        static final Result NOT_RUN = new Result(0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN);
 
-        static Result parse(String wrkOutput) {
+        /** {@code cpu}: CPU seconds the server and a separate database server used during the run. */
+        static Result parse(String wrkOutput, double[] cpu) {
             String line = wrkOutput.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + wrkOutput));
             String[] f = line.split(" ");
             double rate = Double.parseDouble(f[2]);
-            return new Result(Long.parseLong(f[1]), rate, Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), rate, rate);
+            long requests = Long.parseLong(f[1]);
+            return new Result(requests, rate, Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), rate, rate,
+                    cpu[0] * 1e6 / requests, cpu[1] * 1e6 / requests);
         }
 
         /** The run of median rate among {@code runs}, with their range of rates and every run's errors. */
@@ -60,7 +71,7 @@ public final class LoadBench {
             Result m = sorted.get(sorted.size() / 2);
             return new Result(m.requests, m.rate, m.p50, m.p99, runs.stream().mapToLong(Result::badStatus).sum(),
                     runs.stream().mapToLong(Result::socketErrors).sum(), runs.stream().mapToLong(Result::wraps).sum(),
-                    sorted.get(0).rate, sorted.get(sorted.size() - 1).rate);
+                    sorted.get(0).rate, sorted.get(sorted.size() - 1).rate, m.serverCpuMicros, m.dbCpuMicros);
         }
 
         String cell(boolean non2xxExpected) {
@@ -70,8 +81,38 @@ public final class LoadBench {
         }
     }
 
-    private record EngineRun(String engine, Map<String, Result> results, double rssMiB, double peakRssMiB,
-                             double fileRssMiB, Drain drain) {
+    private record EngineRun(String engine, Map<String, Result> results, Map<String, Ratio> ratios, double rssMiB,
+                             double peakRssMiB, double fileRssMiB, Drain drain, List<String> postWarmups,
+                             List<String> breakdown) {
+        /** The median run's CPU per request of each row, in the rows' order: floor, /identity, /relays, … */
+        String cpuPerRequest(java.util.function.ToDoubleFunction<Result> micros) {
+            String[][] rows = {{"floor", "floor"}, {"identity", "id"}, {"relays", "relays"}, {"tenantRelays", "tenant's"},
+                    {"create", "POST"}};
+            return String.join(" · ", java.util.Arrays.stream(rows).map(row -> {
+                double value = micros.applyAsDouble(results.get(row[0]));
+                return row[1] + " " + (Double.isNaN(value) ? "-" : String.format("%,.0f", value));
+            }).toList());
+        }
+    }
+
+    /**
+     * A read's rate over the Jersey floor's, computed per round (the two runs of a round are at most a minute
+     * apart, where the machine's speed drifts far less than over the whole bench): the median and the range.
+     */
+    private record Ratio(double median, double low, double high) {
+        static final Ratio NOT_RUN = new Ratio(Double.NaN, Double.NaN, Double.NaN);
+
+        static Ratio of(List<Result> reads, List<Result> floors) {
+            if (reads.isEmpty() || floors.isEmpty()) {
+                return NOT_RUN;
+            }
+            List<Double> each = new ArrayList<>();
+            for (int i = 0; i < reads.size(); i++) {
+                each.add(reads.get(i).rate / floors.get(i).rate);
+            }
+            each.sort(null);
+            return new Ratio(each.get(each.size() / 2), each.get(0), each.get(each.size() - 1));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -81,7 +122,8 @@ public final class LoadBench {
         }
         List<String> lines = new ArrayList<>();
         lines.add(String.format("wrk -t%d -c%d -d%ds on loopback beside the server, %d cores; %,d tenants × %d relays; "
-                        + "each row: the median of %d runs (their range)", THREADS, CONNECTIONS, SECONDS,
+                        + "each row: the median of %d runs (their range); the GET rows run in rounds, one run of each "
+                        + "per round", THREADS, CONNECTIONS, SECONDS,
                 Runtime.getRuntime().availableProcessors(), TENANTS, RELAYS_EACH, RUNS));
         StringBuilder header = new StringBuilder(String.format("%-38s", "what"));
         runs.forEach(r -> header.append(String.format(" | %-60s", r.engine)));
@@ -99,12 +141,27 @@ public final class LoadBench {
             runs.forEach(r -> line.append(String.format(" | %-60s", r.results.get(row[1]).cell(row[1].equals("floor")))));
             lines.add(line.toString());
         }
+        StringBuilder warm = new StringBuilder(String.format("%-38s", "  its warm-up runs before, req/s"));
+        runs.forEach(r -> warm.append(String.format(" | %-60s", String.join(" → ", r.postWarmups))));
+        lines.add(warm.toString());
         for (String[] ratio : new String[][]{{"identity", "GET /identity ÷ Jersey floor", "≥ 0.60"},
                 {"relays", "GET /relays ÷ Jersey floor", "≥ 0.45"}}) {
             StringBuilder line = new StringBuilder(String.format("%-38s", ratio[1]));
-            runs.forEach(r -> line.append(String.format(" | %-60s", String.format("%.2f (target %s)",
-                    r.results.get(ratio[0]).rate / r.results.get("floor").rate, ratio[2]))));
+            runs.forEach(r -> {
+                Ratio of = r.ratios.get(ratio[0]);
+                line.append(String.format(" | %-60s", String.format("%.2f (%.2f-%.2f, per round; target %s)",
+                        of.median, of.low, of.high, ratio[2])));
+            });
             lines.add(line.toString());
+        }
+        StringBuilder serverCpu = new StringBuilder(String.format("%-38s", "server CPU µs per request"));
+        runs.forEach(r -> serverCpu.append(String.format(" | %-60s", r.cpuPerRequest(Result::serverCpuMicros))));
+        lines.add(serverCpu.toString());
+        if (runs.stream().anyMatch(r -> r.engine.equals("postgres"))) {
+            StringBuilder dbCpu = new StringBuilder(String.format("%-38s", "  PostgreSQL's CPU µs per request"));
+            runs.forEach(r -> dbCpu.append(String.format(" | %-60s", r.engine.equals("postgres")
+                    ? r.cpuPerRequest(Result::dbCpuMicros) : "(inside the server)")));
+            lines.add(dbCpu.toString());
         }
         StringBuilder rss = new StringBuilder(String.format("%-38s", "server RSS after the run / peak"));
         runs.forEach(r -> rss.append(String.format(" | %-60s", String.format("%.0f / %.0f MiB (target ≤ 300)", r.rssMiB, r.peakRssMiB))));
@@ -116,6 +173,7 @@ public final class LoadBench {
         runs.forEach(r -> drain.append(String.format(" | %-60s", r.drain)));
         lines.add(drain.toString());
         lines.add("targets: p99 ≤ 10 ms for the authenticated reads; POST /relays ≥ 1,000/s with p99 ≤ 50 ms; no errors");
+        runs.forEach(r -> lines.addAll(r.breakdown));
         System.err.println();
         lines.forEach(System.err::println);
         Files.write(Path.of("target", "bench-load.txt"), lines);
@@ -144,6 +202,10 @@ public final class LoadBench {
             Files.write(script, lua.readAllBytes());
         }
         Map<String, Result> results = new LinkedHashMap<>();
+        Map<String, Ratio> ratios = new LinkedHashMap<>();
+        List<String> breakdown = new ArrayList<>();
+        List<String> postWarmups = new ArrayList<>();
+        String admin = "http://127.0.0.1:" + adminPort;
         Map<String, String> settings = new LinkedHashMap<>(Map.of("database_url", url, "port", String.valueOf(port),
                 "dashboard_port", "0", "logging.level", "WARN"));
         // for experiments: -Dbench.settings=workers=4,job_poll_seconds=10 (config.yml keys)
@@ -153,32 +215,73 @@ public final class LoadBench {
             }
         }
         try (AppProcess server = AppProcess.start(settings, adminPort, dir, log)) {
+            Cpu cpu = () -> new double[]{server.cpuSeconds(),
+                    engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0};
             Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
             // the JIT first: a floor measured on a cold server came out below the signed reads measured after it
             runWrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t")).write(), JIT_WARMUP_SECONDS);
             runWrk(script, base, signedGets(dir, nip98, base, tenants, k -> "/relays"), JIT_WARMUP_SECONDS);
-            Map<String, Callable<Result>> rows = new LinkedHashMap<>();
-            rows.put("ping", () -> wrk(script, "http://127.0.0.1:" + adminPort, lines(dir, "ping", List.of("GET\t/ping\t\t"))));
-            rows.put("floor", () -> wrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t"))));
-            rows.put("identity", () -> wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/identity")));
-            rows.put("relays", () -> wrk(script, base, () -> signedGets(dir, nip98, base, tenants, k -> "/relays")));
-            rows.put("tenantRelays", () -> wrk(script, base,
-                    () -> signedGets(dir, nip98, base, tenants, k -> "/tenants/" + k.pubkey() + "/relays")));
-            int[] serial = {0};
-            rows.put("create", () -> {
-                // last, with a JIT warm-up of its own on other tenants; their sync jobs run before the measured run
-                runWrk(script, base, signedPosts(dir, nip98, base, warmupTenants, serial), JIT_WARMUP_SECONDS);
-                return wrk(script, base, () -> signedPosts(dir, nip98, base, tenants, serial), () -> Drain.measure(url));
-            });
+            // the GET rows run in rounds (one run of each per round), so a ratio compares runs less than a minute apart
+            Map<String, Lines> gets = new LinkedHashMap<>();
+            gets.put("ping", lines(dir, "ping", List.of("GET\t/ping\t\t")));
+            gets.put("floor", lines(dir, "floor", List.of("GET\t/relays\t\t")));
+            gets.put("identity", () -> signedGets(dir, nip98, base, tenants, k -> "/identity"));
+            gets.put("relays", () -> signedGets(dir, nip98, base, tenants, k -> "/relays"));
+            gets.put("tenantRelays", () -> signedGets(dir, nip98, base, tenants, k -> "/tenants/" + k.pubkey() + "/relays"));
             // for experiments: -Dbench.only=floor,create measures those rows alone (the others print as not run)
-            List<String> only = List.of(System.getProperty("bench.only", String.join(",", rows.keySet())).split(","));
-            for (var row : rows.entrySet()) {
-                results.put(row.getKey(), only.contains(row.getKey()) ? row.getValue().call() : Result.NOT_RUN);
+            List<String> only = List.of(System.getProperty("bench.only",
+                    String.join(",", gets.keySet()) + ",create").split(","));
+            gets.keySet().retainAll(only);
+            Map<String, List<Result>> rounds = new LinkedHashMap<>();
+            for (var row : gets.entrySet()) {
+                runWrk(script, row.getKey().equals("ping") ? admin : base, row.getValue().write(), WARMUP_SECONDS);
+                rounds.put(row.getKey(), new ArrayList<>());
+            }
+            for (int round = 0; round < RUNS; round++) {
+                for (var row : gets.entrySet()) {
+                    rounds.get(row.getKey()).add(measure(script, row.getKey().equals("ping") ? admin : base,
+                            row.getValue(), cpu));
+                }
+            }
+            for (String row : List.of("ping", "floor", "identity", "relays", "tenantRelays")) {
+                results.put(row, rounds.containsKey(row) ? Result.medianOf(rounds.get(row)) : Result.NOT_RUN);
+            }
+            for (String read : List.of("identity", "relays")) {
+                ratios.put(read, Ratio.of(rounds.getOrDefault(read, List.of()), rounds.getOrDefault("floor", List.of())));
+            }
+            if (only.contains("create")) {
+                // last, with a JIT warm-up of its own on other tenants; their sync jobs run before each measured run
+                int[] serial = {0};
+                // the JIT needs about 40 s of POSTs here before a run's rate stops climbing (482, 670, 718,
+                // 884/s in four 10 s runs), so each warm-up run is printed to show where the climb ends
+                for (int i = 0; i < POST_WARMUPS; i++) {
+                    Result w = measure(script, base, () -> signedPosts(dir, nip98, base, warmupTenants, serial), cpu);
+                    postWarmups.add(String.format("%,.0f", w.rate));
+                }
+                Lines posts = () -> signedPosts(dir, nip98, base, tenants, serial);
+                runWrk(script, base, posts.write(), WARMUP_SECONDS);
+                List<Result> creates = new ArrayList<>();
+                Drain.measure(url);
+                boolean statements = engine.equals("postgres") && TestPostgres.statementStats();
+                if (statements) {
+                    TestPostgres.resetStatementStats();
+                }
+                for (int i = 0; i < RUNS; i++) {
+                    Drain.measure(url);
+                    creates.add(measure(script, base, posts, cpu));
+                }
+                results.put("create", Result.medianOf(creates));
+                if (statements) {
+                    Drain.measure(url); // the last run's sync jobs are part of its POSTs' cost
+                    breakdown.addAll(statementsPerPost(url, creates.stream().mapToLong(Result::requests).sum()));
+                }
+            } else {
+                results.put("create", Result.NOT_RUN);
             }
             double rss = server.rssMiB();
             double peak = server.peakRssMiB();
             double file = server.fileRssMiB();
-            return new EngineRun(engine, results, rss, peak, file, Drain.measure(url));
+            return new EngineRun(engine, results, ratios, rss, peak, file, Drain.measure(url), postWarmups, breakdown);
         }
     }
 
@@ -243,27 +346,40 @@ public final class LoadBench {
     }
 
     /**
-     * A warm-up, then {@link #RUNS} measured runs, each with lines written just before it; the run of median
-     * rate is reported with the range (this 2-core machine's neighbours move a single run by a third).
-     * {@code beforeEach} runs before each measured run.
+     * PostgreSQL's execution time per created relay over the measured POST runs, by statement (the request's
+     * own and its sync job's, JobRunr's included), from pg_stat_statements: `-Dcaravel.pg-statements=true`.
+     * Execution time counts waits (locks, a core taken by another process) as well as CPU.
      */
-    private static Result wrk(Path script, String base, Lines lines, Callable<?> beforeEach) throws Exception {
-        runWrk(script, base, lines.write(), WARMUP_SECONDS);
-        List<Result> runs = new ArrayList<>();
-        for (int i = 0; i < RUNS; i++) {
-            beforeEach.call();
-            Path measured = lines.write();
-            Result result = Result.parse(runWrk(script, base, measured, SECONDS));
-            if (result.wraps > 0 && measured.getFileName().toString().equals("posts.txt")) {
-                throw new IllegalStateException("POST headers ran out (replays would be refused): raise -Dbench.posts");
-            }
-            runs.add(result);
+    private static List<String> statementsPerPost(String url, long posts) {
+        List<TestPostgres.StatementStat> top = TestPostgres.statementStats(url, 12);
+        List<String> out = new ArrayList<>();
+        out.add(String.format("postgres: execution time per POST /relays over %,d POSTs (pg_stat_statements; "
+                + "the 12 statements that took most, waits included): %.0f µs in these", posts,
+                top.stream().mapToDouble(TestPostgres.StatementStat::execMillis).sum() * 1000 / posts));
+        for (TestPostgres.StatementStat stat : top) {
+            out.add(String.format("  %6.1f µs %5.2f calls  %s", stat.execMillis() * 1000 / posts,
+                    (double) stat.calls() / posts, stat.query().length() > 110 ? stat.query().substring(0, 110) + "…"
+                            : stat.query()));
         }
-        return Result.medianOf(runs);
+        return out;
     }
 
-    private static Result wrk(Path script, String base, Lines lines) throws Exception {
-        return wrk(script, base, lines, () -> null);
+    /** One measured run, on lines written just before it (so the headers are inside their window). */
+    private static Result measure(Path script, String base, Lines lines, Cpu cpu) throws Exception {
+        Path measured = lines.write();
+        double[] before = cpu.seconds();
+        String out = runWrk(script, base, measured, SECONDS);
+        double[] after = cpu.seconds();
+        Result result = Result.parse(out, new double[]{after[0] - before[0], after[1] - before[1]});
+        if (result.wraps > 0 && measured.getFileName().toString().equals("posts.txt")) {
+            throw new IllegalStateException("POST headers ran out (replays would be refused): raise -Dbench.posts");
+        }
+        return result;
+    }
+
+    /** CPU seconds used so far by the server and by the database server, if it is another process (else 0). */
+    private interface Cpu {
+        double[] seconds();
     }
 
     private static String runWrk(Path script, String base, Path lines, int seconds) throws Exception {

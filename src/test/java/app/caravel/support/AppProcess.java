@@ -99,6 +99,11 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** CPU seconds the process has used so far (user + system). */
+    public double cpuSeconds() {
+        return ProcessCpu.of(process.pid());
+    }
+
     /** The process's resident memory now (VmRSS) in MiB, read from /proc; NaN where there is no /proc. */
     public double rssMiB() {
         return procStatusMiB("VmRSS:");

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per test JVM on a free loopback port, stopped when the JVM exits; each test app gets a database of its own.
  */
 public final class TestPostgres {
+    /** {@code -Dcaravel.pg-statements=true}: the server keeps pg_stat_statements (the load bench's breakdown). */
+    private static final boolean STATEMENT_STATS = Boolean.getBoolean("caravel.pg-statements");
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
 
@@ -23,11 +25,14 @@ public final class TestPostgres {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         // many test apps, each with its pool, share this server
                         .setServerConfig("max_connections", "400")
-                        .setServerConfig("fsync", "off")
-                        .start();
+                        .setServerConfig("fsync", "off");
+                if (STATEMENT_STATS) {
+                    builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                }
+                server = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
             }
@@ -53,5 +58,56 @@ public final class TestPostgres {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
         return "postgres://postgres:unused@127.0.0.1:" + pg.getPort() + "/" + name;
+    }
+
+    /** Whether this JVM's server keeps statement statistics ({@code -Dcaravel.pg-statements=true}). */
+    public static boolean statementStats() {
+        return STATEMENT_STATS;
+    }
+
+    /** Forgets the statement statistics gathered so far, on every database of the server. */
+    public static void resetStatementStats() {
+        onServer(s -> {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            s.execute("SELECT pg_stat_statements_reset()");
+            return null;
+        });
+    }
+
+    /** One statement's totals since the last reset: calls, rows and execution time (waits included). */
+    public record StatementStat(String query, long calls, long rows, double execMillis) {
+    }
+
+    /** The {@code limit} statements of database {@code url} that took the most execution time since the reset. */
+    public static java.util.List<StatementStat> statementStats(String url, int limit) {
+        String database = url.substring(url.lastIndexOf('/') + 1);
+        return onServer(s -> {
+            java.util.List<StatementStat> out = new java.util.ArrayList<>();
+            try (var ps = s.getConnection().prepareStatement("SELECT query, calls, rows, total_exec_time "
+                    + "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = ?) "
+                    + "ORDER BY total_exec_time DESC LIMIT ?")) {
+                ps.setString(1, database);
+                ps.setInt(2, limit);
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StatementStat(rs.getString(1).replaceAll("\\s+", " "), rs.getLong(2),
+                                rs.getLong(3), rs.getDouble(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private interface OnServer<T> {
+        T run(Statement statement) throws SQLException;
+    }
+
+    private static <T> T onServer(OnServer<T> work) {
+        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            return work.run(s);
+        } catch (SQLException e) {
+            throw new IllegalStateException("pg_stat_statements: " + e.getMessage(), e);
+        }
     }
 }
