@@ -54,7 +54,7 @@ public final class LoadBench {
                 Double.NaN, Double.NaN);
 
         /** {@code cpu}: CPU seconds the server and a separate database server used during the run. */
-        static Result parse(String wrkOutput, double[] cpu) {
+        static Result parse(String wrkOutput, CpuSeconds cpu) {
             String line = wrkOutput.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + wrkOutput));
             String[] f = line.split(" ");
@@ -62,7 +62,7 @@ public final class LoadBench {
             long requests = Long.parseLong(f[1]);
             return new Result(requests, rate, Double.parseDouble(f[3]), Double.parseDouble(f[4]),
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), rate, rate,
-                    cpu[0] * 1e6 / requests, cpu[1] * 1e6 / requests);
+                    cpu.server * 1e6 / requests, cpu.database * 1e6 / requests);
         }
 
         /** The run of median rate among {@code runs}, with their range of rates and every run's errors. */
@@ -203,7 +203,7 @@ public final class LoadBench {
         }
         Map<String, Result> results = new LinkedHashMap<>();
         Map<String, Ratio> ratios = new LinkedHashMap<>();
-        List<String> breakdown = new ArrayList<>();
+        boolean statements = engine.equals("postgres") && TestPostgres.statementStats();
         List<String> postWarmups = new ArrayList<>();
         String admin = "http://127.0.0.1:" + adminPort;
         Map<String, String> settings = new LinkedHashMap<>(Map.of("database_url", url, "port", String.valueOf(port),
@@ -215,40 +215,40 @@ public final class LoadBench {
             }
         }
         try (AppProcess server = AppProcess.start(settings, adminPort, dir, log)) {
-            Cpu cpu = () -> new double[]{server.cpuSeconds(),
-                    engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0};
+            Cpu cpu = () -> new CpuSeconds(server.cpuSeconds(),
+                    engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0);
             Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
             // the JIT first: a floor measured on a cold server came out below the signed reads measured after it
             runWrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t")).write(), JIT_WARMUP_SECONDS);
             runWrk(script, base, signedGets(dir, nip98, base, tenants, k -> "/relays"), JIT_WARMUP_SECONDS);
             // the GET rows run in rounds (one run of each per round), so a ratio compares runs less than a minute apart
-            Map<String, Lines> gets = new LinkedHashMap<>();
-            gets.put("ping", lines(dir, "ping", List.of("GET\t/ping\t\t")));
-            gets.put("floor", lines(dir, "floor", List.of("GET\t/relays\t\t")));
-            gets.put("identity", () -> signedGets(dir, nip98, base, tenants, k -> "/identity"));
-            gets.put("relays", () -> signedGets(dir, nip98, base, tenants, k -> "/relays"));
-            gets.put("tenantRelays", () -> signedGets(dir, nip98, base, tenants, k -> "/tenants/" + k.pubkey() + "/relays"));
+            Map<String, GetRow> gets = new LinkedHashMap<>();
+            gets.put("ping", new GetRow(admin, lines(dir, "ping", List.of("GET\t/ping\t\t"))));
+            gets.put("floor", new GetRow(base, lines(dir, "floor", List.of("GET\t/relays\t\t"))));
+            gets.put("identity", new GetRow(base, () -> signedGets(dir, nip98, base, tenants, k -> "/identity")));
+            gets.put("relays", new GetRow(base, () -> signedGets(dir, nip98, base, tenants, k -> "/relays")));
+            gets.put("tenantRelays", new GetRow(base,
+                    () -> signedGets(dir, nip98, base, tenants, k -> "/tenants/" + k.pubkey() + "/relays")));
             // for experiments: -Dbench.only=floor,create measures those rows alone (the others print as not run)
             List<String> only = List.of(System.getProperty("bench.only",
                     String.join(",", gets.keySet()) + ",create").split(","));
-            gets.keySet().retainAll(only);
             Map<String, List<Result>> rounds = new LinkedHashMap<>();
-            for (var row : gets.entrySet()) {
-                runWrk(script, row.getKey().equals("ping") ? admin : base, row.getValue().write(), WARMUP_SECONDS);
-                rounds.put(row.getKey(), new ArrayList<>());
+            gets.keySet().stream().filter(only::contains).forEach(row -> rounds.put(row, new ArrayList<>()));
+            for (String row : rounds.keySet()) {
+                runWrk(script, gets.get(row).base, gets.get(row).lines.write(), WARMUP_SECONDS);
             }
             for (int round = 0; round < RUNS; round++) {
-                for (var row : gets.entrySet()) {
-                    rounds.get(row.getKey()).add(measure(script, row.getKey().equals("ping") ? admin : base,
-                            row.getValue(), cpu));
+                for (var row : rounds.entrySet()) {
+                    row.getValue().add(measure(script, gets.get(row.getKey()).base, gets.get(row.getKey()).lines, cpu));
                 }
             }
-            for (String row : List.of("ping", "floor", "identity", "relays", "tenantRelays")) {
+            for (String row : gets.keySet()) {
                 results.put(row, rounds.containsKey(row) ? Result.medianOf(rounds.get(row)) : Result.NOT_RUN);
             }
             for (String read : List.of("identity", "relays")) {
                 ratios.put(read, Ratio.of(rounds.getOrDefault(read, List.of()), rounds.getOrDefault("floor", List.of())));
             }
+            long measuredPosts = 0;
             if (only.contains("create")) {
                 // last, with a JIT warm-up of its own on other tenants; their sync jobs run before each measured run
                 int[] serial = {0};
@@ -260,28 +260,26 @@ public final class LoadBench {
                 }
                 Lines posts = () -> signedPosts(dir, nip98, base, tenants, serial);
                 runWrk(script, base, posts.write(), WARMUP_SECONDS);
-                List<Result> creates = new ArrayList<>();
-                Drain.measure(url);
-                boolean statements = engine.equals("postgres") && TestPostgres.statementStats();
                 if (statements) {
+                    Drain.measure(url); // the warm-up's sync jobs are not the measured POSTs'
                     TestPostgres.resetStatementStats();
                 }
+                List<Result> creates = new ArrayList<>();
                 for (int i = 0; i < RUNS; i++) {
                     Drain.measure(url);
                     creates.add(measure(script, base, posts, cpu));
                 }
                 results.put("create", Result.medianOf(creates));
-                if (statements) {
-                    Drain.measure(url); // the last run's sync jobs are part of its POSTs' cost
-                    breakdown.addAll(statementsPerPost(url, creates.stream().mapToLong(Result::requests).sum()));
-                }
+                measuredPosts = creates.stream().mapToLong(Result::requests).sum();
             } else {
                 results.put("create", Result.NOT_RUN);
             }
             double rss = server.rssMiB();
             double peak = server.peakRssMiB();
             double file = server.fileRssMiB();
-            return new EngineRun(engine, results, ratios, rss, peak, file, Drain.measure(url), postWarmups, breakdown);
+            Drain drain = Drain.measure(url); // the last run's sync jobs are part of its POSTs' cost too
+            List<String> breakdown = statements && measuredPosts > 0 ? statementsPerPost(url, measuredPosts) : List.of();
+            return new EngineRun(engine, results, ratios, rss, peak, file, drain, postWarmups, breakdown);
         }
     }
 
@@ -364,13 +362,16 @@ public final class LoadBench {
         return out;
     }
 
+    /** A GET row: where it is sent (the API or the admin port) and its lines. */
+    private record GetRow(String base, Lines lines) {
+    }
+
     /** One measured run, on lines written just before it (so the headers are inside their window). */
     private static Result measure(Path script, String base, Lines lines, Cpu cpu) throws Exception {
         Path measured = lines.write();
-        double[] before = cpu.seconds();
+        CpuSeconds before = cpu.seconds();
         String out = runWrk(script, base, measured, SECONDS);
-        double[] after = cpu.seconds();
-        Result result = Result.parse(out, new double[]{after[0] - before[0], after[1] - before[1]});
+        Result result = Result.parse(out, cpu.seconds().since(before));
         if (result.wraps > 0 && measured.getFileName().toString().equals("posts.txt")) {
             throw new IllegalStateException("POST headers ran out (replays would be refused): raise -Dbench.posts");
         }
@@ -379,7 +380,13 @@ public final class LoadBench {
 
     /** CPU seconds used so far by the server and by the database server, if it is another process (else 0). */
     private interface Cpu {
-        double[] seconds();
+        CpuSeconds seconds();
+    }
+
+    private record CpuSeconds(double server, double database) {
+        CpuSeconds since(CpuSeconds earlier) {
+            return new CpuSeconds(server - earlier.server, database - earlier.database);
+        }
     }
 
     private static String runWrk(Path script, String base, Path lines, int seconds) throws Exception {

@@ -67,9 +67,11 @@ public final class TestPostgres {
 
     /** Forgets the statement statistics gathered so far, on every database of the server. */
     public static void resetStatementStats() {
-        onServer(s -> {
-            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            s.execute("SELECT pg_stat_statements_reset()");
+        onServer(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                s.execute("SELECT pg_stat_statements_reset()");
+            }
             return null;
         });
     }
@@ -81,9 +83,9 @@ public final class TestPostgres {
     /** The {@code limit} statements of database {@code url} that took the most execution time since the reset. */
     public static java.util.List<StatementStat> statementStats(String url, int limit) {
         String database = url.substring(url.lastIndexOf('/') + 1);
-        return onServer(s -> {
+        return onServer(c -> {
             java.util.List<StatementStat> out = new java.util.ArrayList<>();
-            try (var ps = s.getConnection().prepareStatement("SELECT query, calls, rows, total_exec_time "
+            try (var ps = c.prepareStatement("SELECT query, calls, rows, total_exec_time "
                     + "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = ?) "
                     + "ORDER BY total_exec_time DESC LIMIT ?")) {
                 ps.setString(1, database);
@@ -100,12 +102,12 @@ public final class TestPostgres {
     }
 
     private interface OnServer<T> {
-        T run(Statement statement) throws SQLException;
+        T run(Connection connection) throws SQLException;
     }
 
     private static <T> T onServer(OnServer<T> work) {
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            return work.run(s);
+        try (Connection c = server().getPostgresDatabase().getConnection()) {
+            return work.run(c);
         } catch (SQLException e) {
             throw new IllegalStateException("pg_stat_statements: " + e.getMessage(), e);
         }
