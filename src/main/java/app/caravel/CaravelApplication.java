@@ -77,6 +77,7 @@ import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import app.caravel.db.Database;
+import app.caravel.db.KnownTenants;
 import app.caravel.db.RotateSecretsKeyCommand;
 import app.caravel.db.SecretsAtRest;
 import app.caravel.db.SqliteCheckpointer;
@@ -375,7 +376,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
 
-        Access access = new Access(database);
+        Access access = new Access(database, new KnownTenants(database));
         ReplayCache replays = new ReplayCache(database.jdbi(), clock, NIP98_WINDOW_SECONDS);
         // a state-changing request's signature is claimed inside its own write transaction
         database.jdbi().setTransactionHandler(replays.claimingIn(database.jdbi().getTransactionHandler()));

@@ -26,6 +26,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,6 +64,14 @@ class TwoServersMultiProcessTest {
                 for (int i = 0; i < 10; i++) {
                     tenants.add(KeyPair.generate());
                 }
+                // A answers "not a tenant" for a new key, B makes it one, and A's very next answer says so:
+                // A remembers tenants it has seen (tenancy only ever starts), never a "no"
+                KeyPair late = KeyPair.generate();
+                assertFalse(via(portA, portA, late).get("/identity").data().path("is_tenant").asBoolean());
+                assertEquals(201, via(portB, portA, late).post("/tenants", null).status());
+                assertTrue(via(portA, portA, late).get("/identity").data().path("is_tenant").asBoolean());
+                assertTrue(via(portA, portA, late).get("/identity").data().path("is_tenant").asBoolean());
+
                 // every request is signed for the one public URL (A's), and sent to A or to B
                 Map<String, KeyPair> ownerOf = new HashMap<>();
                 List<String> ids = new ArrayList<>();

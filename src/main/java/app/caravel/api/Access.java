@@ -1,6 +1,7 @@
 package app.caravel.api;
 
 import app.caravel.db.Database;
+import app.caravel.db.KnownTenants;
 import app.caravel.db.Tenant;
 
 import java.util.Optional;
@@ -8,9 +9,11 @@ import java.util.Optional;
 /** Who may do what (SPEC §4): admins everything, a tenant its own things, anyone signed the public routes. */
 public final class Access {
     private final Database db;
+    private final KnownTenants tenants;
 
-    public Access(Database db) {
+    public Access(Database db, KnownTenants tenants) {
         this.db = db;
+        this.tenants = tenants;
     }
 
     public Optional<Tenant> tenantOf(Caller caller) {
@@ -18,7 +21,7 @@ public final class Access {
     }
 
     public boolean isTenant(Caller caller) {
-        return db.isTenant(caller.pubkey());
+        return tenants.isTenant(caller.pubkey());
     }
 
     public Tenant requireTenant(Caller caller) {

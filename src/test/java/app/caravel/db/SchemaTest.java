@@ -65,6 +65,19 @@ class SchemaTest {
         }
     }
 
+    /** The premise of KnownTenants' memory: no row of tenants is ever deleted, by anyone, on either engine. */
+    @Test
+    void aTenantCannotBeDeleted() throws Exception {
+        try (TestDatabase db = new TestDatabase(dir)) {
+            String pubkey = "b".repeat(64);
+            db.db().tenants().insert(new Tenant(pubkey, null, null, 1L, 1L, Tenant.ACTIVE));
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () ->
+                    db.jdbi().useHandle(h -> h.execute("DELETE FROM tenants WHERE pubkey = ?", pubkey)));
+            assertTrue(String.valueOf(refused.getMessage()).contains("tenants are never deleted"), refused.getMessage());
+            assertTrue(db.db().tenants().find(pubkey).isPresent(), "the row is still there");
+        }
+    }
+
     @Test
     void sqliteConnectionsUseWalImmediateTransactionsForeignKeysAndABusyTimeout() throws Exception {
         assumeTrue(!TestEngine.postgres(), "SQLite's connection settings");
