@@ -18,6 +18,7 @@ import app.caravel.api.ReplayCache;
 import app.caravel.api.ReplaySettleFilter;
 import app.caravel.api.RequestUrl;
 import app.caravel.api.TenantResource;
+import app.caravel.api.TenantRelayLists;
 import app.caravel.api.TenantService;
 import app.caravel.billing.BillingJobs;
 import app.caravel.billing.BudgetWatch;
@@ -394,11 +395,12 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         environment.getApplicationContext().setErrorHandler(jettyErrors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
         jersey.register(new IdentityResource(access));
+        TenantRelayLists relayLists = new TenantRelayLists(database, environment.getObjectMapper(), config.relayDomain());
         jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), jobQueue, clock, database.secrets()), relayPolicy,
-                config.relayDomain()));
+                relayLists));
         jersey.register(new PlanResource());
         jersey.register(new RelayResource(database, access, new RelayService(database.jdbi(), jobQueue, clock,
-                Duration.ofDays(config.billingGraceDays()), members, database.secrets()), config.relayDomain()));
+                Duration.ofDays(config.billingGraceDays()), members, database.secrets()), config.relayDomain(), relayLists));
         jersey.register(new InvoiceResource(database, access, collector, clock));
         jersey.register(new OpenApiResource(config.publicUrl()));
     }

@@ -86,10 +86,16 @@ class TwoServersMultiProcessTest {
                     ownerOf.put(ids.get(i), tenant);
                 }
                 awaitZooid(zooid, ids, id -> "v1");
+                // A keeps the first tenant's list rendered; a rename through B shows on A's next read
+                SignedClient firstOnA = via(portA, portA, ownerOf.get(ids.get(0)));
+                assertEquals("v1", firstOnA.get("/relays").data().get(0).path("info_name").asText());
                 // two renames in quick succession, through B then A: zooid must end with the second
                 for (int i = 0; i < ids.size(); i++) {
                     String id = ids.get(i);
                     assertEquals(200, via(portB, portA, ownerOf.get(id)).put("/relays/" + id, "{\"info_name\":\"v2\"}").status());
+                    if (i == 0) {
+                        assertEquals("v2", firstOnA.get("/relays").data().get(0).path("info_name").asText());
+                    }
                     assertEquals(200, via(portA, portA, ownerOf.get(id)).put("/relays/" + id, "{\"info_name\":\"v3\"}").status());
                 }
                 for (int i = 0; i < 5; i++) {

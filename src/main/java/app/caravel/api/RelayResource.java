@@ -27,25 +27,30 @@ public class RelayResource {
     private final Access access;
     private final RelayService relays;
     private final String relayDomain;
+    private final TenantRelayLists lists;
 
-    public RelayResource(Database db, Access access, RelayService relays, String relayDomain) {
+    public RelayResource(Database db, Access access, RelayService relays, String relayDomain, TenantRelayLists lists) {
         this.db = db;
         this.access = access;
         this.relays = relays;
         this.relayDomain = relayDomain;
+        this.lists = lists;
     }
 
     @GET
-    public List<Views.RelayView> list(@Auth Caller caller, @QueryParam("tenant") String tenant) {
-        List<Relay> rows;
+    public Response list(@Auth Caller caller, @QueryParam("tenant") String tenant) {
         if (tenant == null && !caller.admin()) {
-            // the common case, a tenant listing its own relays, in one database round
-            rows = db.relaysOfTenant(caller.pubkey()).orElseThrow(ApiException::notATenant);
-        } else {
-            String scope = access.listScope(caller, tenant);
-            rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);
+            // the common case, a tenant listing its own relays: rendered once, served while its rows are unchanged
+            return rendered(lists.of(caller.pubkey()).orElseThrow(ApiException::notATenant));
         }
-        return rows.stream().map(this::view).toList();
+        String scope = access.listScope(caller, tenant);
+        List<Relay> rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);
+        return Response.ok(rows.stream().map(this::view).toList()).build();
+    }
+
+    /** An answer whose envelope is rendered already (EnvelopeFilter passes bytes through). */
+    static Response rendered(byte[] envelope) {
+        return Response.ok(envelope, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** Creates a relay in status `new` and enqueues its provisioning; an admin may create for a tenant. */

@@ -25,15 +25,15 @@ public class TenantResource {
     private final Access access;
     private final TenantService tenants;
     private final RelayAddressPolicy relays;
-    private final String relayDomain;
+    private final TenantRelayLists lists;
 
     public TenantResource(Database db, Access access, TenantService tenants, RelayAddressPolicy relays,
-                          String relayDomain) {
+                          TenantRelayLists lists) {
         this.db = db;
         this.access = access;
         this.tenants = tenants;
         this.relays = relays;
-        this.relayDomain = relayDomain;
+        this.lists = lists;
     }
 
     @GET
@@ -73,12 +73,11 @@ public class TenantResource {
     /** The original frontend's route for a tenant's relays. */
     @GET
     @Path("{pubkey}/relays")
-    public List<Views.RelayView> relays(@Auth Caller caller, @PathParam("pubkey") String pubkey) {
+    public Response relays(@Auth Caller caller, @PathParam("pubkey") String pubkey) {
         Validation.pubkey(pubkey, "pubkey");
         access.requireOwnerOrAdmin(caller, pubkey);
-        // whether it is a tenant and its relays in one database round, as GET /relays does
-        return db.relaysOfTenant(pubkey).orElseThrow(() -> missing(caller)).stream()
-                .map(r -> Views.RelayView.of(r, relayDomain)).toList();
+        // the same rendered list as GET /relays
+        return RelayResource.rendered(lists.of(pubkey).orElseThrow(() -> missing(caller)));
     }
 
     /** The original frontend's route for a tenant's invoices, each with its items. */

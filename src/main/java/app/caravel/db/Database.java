@@ -10,24 +10,54 @@ public record Database(Jdbi jdbi, TenantDao tenants, RelayDao relays, ActivityDa
             RowMappers.RelayMapper.COLUMNS.stream().map(column -> "r." + column).toList());
 
     /**
-     * The hot read of the API, GET /relays for a tenant: whether the caller is a tenant and its relays, in one
-     * statement (the tenant row joined to its relays: no row at all when it is not a tenant, one row of nulls
-     * when it has no relay) with the fluent API (the on-demand SqlObject path costs a handle and an extension
-     * per call). Empty when the pubkey is not a tenant.
+     * The hot read of the API, GET /relays for a tenant: whether the caller is a tenant, its relays and their
+     * {@link #relayVersions versions}, in one statement (the tenant row joined to its relays: no row at all
+     * when it is not a tenant, one row of nulls when it has no relay) with the fluent API (the on-demand
+     * SqlObject path costs a handle and an extension per call). Empty when the pubkey is not a tenant.
      */
-    public java.util.Optional<java.util.List<Relay>> relaysOfTenant(String pubkey) {
+    public java.util.Optional<RelayList> relaysOfTenant(String pubkey) {
         RowMappers.RelayMapper relay = new RowMappers.RelayMapper();
+        java.util.List<String> versions = new java.util.ArrayList<>();
         java.util.List<java.util.Optional<Relay>> rows = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT " + RELAY_COLUMNS + " FROM tenants t LEFT JOIN relays r ON r.tenant = t.pubkey "
+                        "SELECT " + RELAY_COLUMNS + ", r.version FROM tenants t LEFT JOIN relays r ON r.tenant = t.pubkey "
                                 + "WHERE t.pubkey = :tenant ORDER BY r.created_at, r.id")
                 .bind("tenant", pubkey)
-                .map((rs, ctx) -> rs.getString("id") == null ? java.util.Optional.<Relay>empty()
-                        : java.util.Optional.of(relay.map(rs, ctx)))
+                .map((rs, ctx) -> {
+                    if (rs.getString("id") == null) {
+                        return java.util.Optional.<Relay>empty();
+                    }
+                    Relay row = relay.map(rs, ctx);
+                    versions.add(version(row.id(), rs.getLong("version")));
+                    return java.util.Optional.of(row);
+                })
                 .list());
         if (rows.isEmpty()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(rows.stream().flatMap(java.util.Optional::stream).toList());
+        return java.util.Optional.of(new RelayList(rows.stream().flatMap(java.util.Optional::stream).toList(),
+                String.join(" ", versions)));
+    }
+
+    /**
+     * The (id, version) of each of a tenant's relays, in list order, as one string: it changes whenever a relay
+     * of the tenant is added, removed or updated by anyone (the database raises a row's version on every
+     * update: migrations.xml, 15-relay-versions). Reads the index and one column per relay, not the rows.
+     */
+    public String relayVersions(String pubkey) {
+        java.util.List<String> versions = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, version FROM relays WHERE tenant = :tenant ORDER BY created_at, id")
+                .bind("tenant", pubkey)
+                .map((rs, ctx) -> version(rs.getString(1), rs.getLong(2)))
+                .list());
+        return String.join(" ", versions);
+    }
+
+    private static String version(String relayId, long version) {
+        return relayId + ":" + version;
+    }
+
+    /** A tenant's relays in list order and the {@link #relayVersions versions} they were read at. */
+    public record RelayList(java.util.List<Relay> relays, String versions) {
     }
 
     /** Whether {@code pubkey} is a tenant, without reading the row: GET /identity asks only that. */
