@@ -41,16 +41,11 @@ public class RelayResource {
     public Response list(@Auth Caller caller, @QueryParam("tenant") String tenant) {
         if (tenant == null && !caller.admin()) {
             // the common case, a tenant listing its own relays: rendered once, served while its rows are unchanged
-            return rendered(lists.of(caller.pubkey()).orElseThrow(ApiException::notATenant));
+            return lists.answer(caller.pubkey()).orElseThrow(ApiException::notATenant);
         }
         String scope = access.listScope(caller, tenant);
         List<Relay> rows = scope == null ? db.relays().list() : db.relays().listByTenant(scope);
         return Response.ok(rows.stream().map(this::view).toList()).build();
-    }
-
-    /** An answer whose envelope is rendered already (EnvelopeFilter passes bytes through). */
-    static Response rendered(byte[] envelope) {
-        return Response.ok(envelope, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** Creates a relay in status `new` and enqueues its provisioning; an admin may create for a tenant. */

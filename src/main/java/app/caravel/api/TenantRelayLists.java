@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -38,8 +40,15 @@ public final class TenantRelayLists {
         this.relayDomain = relayDomain;
     }
 
-    /** The answer's body, {@code {"data": [relays], "code": "ok"}}; empty when {@code pubkey} is not a tenant. */
-    public Optional<byte[]> of(String pubkey) {
+    /**
+     * The answer, {@code {"data": [relays], "code": "ok"}} rendered already (EnvelopeFilter passes bytes
+     * through); empty when {@code pubkey} is not a tenant.
+     */
+    public Optional<Response> answer(String pubkey) {
+        return body(pubkey).map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    private Optional<byte[]> body(String pubkey) {
         Rendered known = kept.getIfPresent(pubkey);
         if (known != null && known.versions().equals(db.relayVersions(pubkey))) {
             return Optional.of(known.body());

@@ -77,7 +77,7 @@ public class TenantResource {
         Validation.pubkey(pubkey, "pubkey");
         access.requireOwnerOrAdmin(caller, pubkey);
         // the same rendered list as GET /relays
-        return RelayResource.rendered(lists.of(pubkey).orElseThrow(() -> missing(caller)));
+        return lists.answer(pubkey).orElseThrow(() -> missing(caller));
     }
 
     /** The original frontend's route for a tenant's invoices, each with its items. */
