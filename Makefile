@@ -36,9 +36,10 @@ docs: build
 bench: bench-nostr bench-load bench-billing bench-provisioning
 
 # The API under load from wrk (Debian's package, installed here when missing) with pre-signed NIP-98 headers:
-# the servlet and Jersey floors, authenticated reads, POST /relays after a 40 s JIT warm-up, CPU per request
-# and the server's memory, on SQLite and PostgreSQL, each row the median of 3 runs, the GET rows in rounds
-# (about 12 minutes; -Dbench.engines=sqlite to run one).
+# the servlet and Jersey floors, authenticated reads, POST /relays, CPU per request (the JIT's share of it),
+# the SQLite writer's busy time and the server's memory, on SQLite and PostgreSQL, each row the median of 3
+# runs, the GET rows in rounds, measured once the JIT compiler has gone quiet (15-25 minutes;
+# -Dbench.engines=sqlite to run one).
 bench-load: target/test-classpath.txt
 	@command -v wrk > /dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk)) > /dev/null
 	java -Xmx1g -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.LoadBench > /dev/null

@@ -116,6 +116,21 @@ class ApplicationTest {
         assertTrue(app.database().tenants().find(pubkey).isPresent());
     }
 
+    @Test
+    void theSqliteWritersTurnsAreOnTheAdminPortsMetrics() throws Exception {
+        CaravelApplication app = APP.getApplication();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String metrics = "http://127.0.0.1:" + APP.getAdminPort() + "/metrics";
+        long turns = json.readTree(get(metrics, null).body()).path("timers").path("db-writer.permit-held").path("count").asLong();
+        app.database().jdbi().useTransaction(h -> h.execute(
+                "INSERT INTO tenants (pubkey, created_at, status) VALUES (?, 1, 'active')", "cd".repeat(32)));
+        var after = json.readTree(get(metrics, null).body());
+        assertTrue(after.path("timers").path("db-writer.permit-held").path("count").asLong() >= turns + 1, after.toString());
+        assertTrue(after.path("timers").path("db-writer.permit-wait").path("count").asLong() >= turns + 1);
+        assertTrue(after.path("counters").path("db-writer.permit-held-nanos").path("count").asLong() > 0,
+                "its rate is the share of time this process spent writing");
+    }
+
     private static long jobCount(CaravelApplication app) {
         return app.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM jobrunr_jobs")
                 .mapTo(Long.class).one());

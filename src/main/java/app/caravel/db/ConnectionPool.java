@@ -41,7 +41,7 @@ public final class ConnectionPool {
             return tuned(factory, metrics, name);
         }
         return new SqliteWriteGate(tuned(factory, metrics, name), tuned(writerOf(factory), metrics, name + "-writer"),
-                CaravelConfiguration.SQLITE_BUSY_TIMEOUT);
+                CaravelConfiguration.SQLITE_BUSY_TIMEOUT, metrics, name + "-writer");
     }
 
     /** The same SQLite file as {@code readers}, one connection, a larger page cache. */

@@ -1,5 +1,8 @@
 package app.caravel.db;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import io.dropwizard.db.ManagedDataSource;
 
 import java.lang.reflect.InvocationTargetException;
@@ -27,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * goes on without a permit, on its own connection, and other processes, such as operator commands, only meet
  * SQLite's lock). A thread that opens a second transaction inside its first passes, on its own connection, as
  * it would have deadlocked on SQLite anyway, to fail after the busy timeout as before.
+ * <p>
+ * Metrics (admin port): {@code <name>.permit-wait} and {@code <name>.permit-held}, timers of the wait for the
+ * permit and of each turn; {@code <name>.permit-held-nanos}, a counter of the time the permit was held, whose
+ * rate is the share of time this process wrote (near 1 s per second, writes queue behind one another).
  */
 public final class SqliteWriteGate extends DelegatingDataSource implements ManagedDataSource {
     private final ManagedDataSource managed;
@@ -34,13 +41,20 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
     private final Semaphore permit = new Semaphore(1, true);
     private final ThreadLocal<int[]> openOnThread = ThreadLocal.withInitial(() -> new int[1]);
     private final long patienceMillis;
+    private final Timer waits;
+    private final Timer turns;
+    private final Counter heldNanos;
 
-    /** {@code writer}: a pool of one connection to the same file as {@code pool}. */
-    public SqliteWriteGate(ManagedDataSource pool, ManagedDataSource writer, Duration patience) {
+    /** {@code writer}: a pool of one connection to the same file as {@code pool}; metrics named {@code name}.… */
+    public SqliteWriteGate(ManagedDataSource pool, ManagedDataSource writer, Duration patience, MetricRegistry metrics,
+                           String name) {
         super(pool);
         this.managed = pool;
         this.writer = writer;
         this.patienceMillis = patience.toMillis();
+        this.waits = metrics.timer(name + ".permit-wait");
+        this.turns = metrics.timer(name + ".permit-held");
+        this.heldNanos = metrics.counter(name + ".permit-held-nanos");
     }
 
     @Override
@@ -101,6 +115,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         private Connection onWriter;
         private boolean open;
         private boolean holdsPermit;
+        private long heldSince;
         private int[] openOnItsThread;
 
         Transaction(Connection pooled) {
@@ -115,7 +130,12 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         void begin() throws InterruptedException, SQLException {
             openOnItsThread = openOnThread.get();
             // a transaction nested in one this thread holds would wait for itself: let SQLite decide
+            long asked = System.nanoTime();
             holdsPermit = openOnItsThread[0] == 0 && permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS);
+            heldSince = System.nanoTime();
+            if (holdsPermit) {
+                waits.update(heldSince - asked, TimeUnit.NANOSECONDS);
+            }
             openOnItsThread[0]++;
             open = true;
             if (holdsPermit) {
@@ -150,7 +170,10 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
             } finally {
                 if (holdsPermit) {
                     holdsPermit = false;
+                    long held = System.nanoTime() - heldSince;
                     permit.release();
+                    turns.update(held, TimeUnit.NANOSECONDS);
+                    heldNanos.inc(held);
                 }
             }
         }

@@ -71,6 +71,26 @@ class TenantRelayListsTest {
         assertEquals(client.get("/relays").body(), new SignedClient(PORT, ADMIN).get("/relays?tenant=" + tenant.pubkey()).body());
     }
 
+    @Test
+    void theCheckOfAKeptListMatchesTheVersionsItWasRenderedAt() {
+        // were they ever to differ, every read would render again: correct answers, the cache silently gone
+        KeyPair tenant = KeyPair.generate();
+        SignedClient client = new SignedClient(PORT, tenant);
+        assertEquals(201, client.post("/tenants", null).status());
+        app.caravel.db.Database db = APP.<app.caravel.CaravelApplication>getApplication().database();
+        assertEquals("", db.relayVersions(tenant.pubkey()), "no relay yet");
+        assertEquals("", db.relaysOfTenant(tenant.pubkey()).orElseThrow().versions());
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(201, client.post("/relays", "{\"subdomain\":\"check-" + i + "\",\"info_name\":\"c\",\"plan\":\"free\"}").status());
+        }
+        String id = client.get("/relays").data().get(1).path("id").asText();
+        db.jdbi().useHandle(h -> h.execute("UPDATE relays SET name = 'x' WHERE id = ?", id));
+        String versions = db.relayVersions(tenant.pubkey());
+        assertEquals(db.relaysOfTenant(tenant.pubkey()).orElseThrow().versions(), versions);
+        assertEquals(3, versions.split(" ").length, versions);
+        assertEquals(true, versions.contains(id + ":1"), versions);
+    }
+
     private static long version(Jdbi db, String id) {
         return db.withHandle(h -> h.createQuery("SELECT version FROM relays WHERE id = ?").bind(0, id).mapTo(Long.class).one());
     }

@@ -27,7 +27,9 @@ import java.util.Map;
  * good for one state change). Printed for each engine, from one run: the servlet floor (admin /ping), the Jersey
  * floor (the API's 401 without a header), the authenticated reads, POST /relays (after its own JIT warm-up, whose
  * runs are printed too), the reads' ratios to the Jersey floor, the CPU one request cost the server (and
- * PostgreSQL's processes), and the server's resident memory after the run.
+ * PostgreSQL's processes) and the JIT compiler's share of it, on SQLite the time a request held the writer's
+ * permit, and the server's resident memory after the run. Warm-ups go on until the JIT compiler's threads take
+ * under 5 % of the server's CPU, so the rows measure the server's steady state, not its compiler.
  * <p>
  * The GET rows run in rounds, one run of each per round, and a ratio is the median of its rounds' ratios: this
  * 2-core machine's speed drifts over minutes, and a floor measured a minute before its read moved a ratio by
@@ -41,17 +43,27 @@ public final class LoadBench {
     private static final int CONNECTIONS = Integer.getInteger("bench.connections", 16);
     private static final int THREADS = 2;
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 3);
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
-    private static final int JIT_WARMUP_SECONDS = 8;
-    /** POST's own warm-up: this many runs of {@link #SECONDS} on tenants outside the measured ones. */
-    private static final int POST_WARMUPS = Integer.getInteger("bench.post-warmups", 4);
+    /**
+     * Warm-up goes on until the JIT compiler's threads took less than this share of the server's CPU over a
+     * warm-up round: on a slow day this machine's C2 still took 16-28 % of it after the fixed warm-ups used
+     * before (40 s of GETs, 40 s of POSTs), so the rows measured the compiler as much as the requests.
+     */
+    private static final double JIT_QUIET = Double.parseDouble(System.getProperty("bench.jit-quiet", "0.05"));
+    /** GET warm-up rounds (each GET row for {@link #WARMUP_SECONDS}) at least and at most. */
+    private static final int GET_WARMUPS_MIN = 2;
+    private static final int GET_WARMUPS_MAX = Integer.getInteger("bench.get-warmups", 10);
+    /** POST's own warm-up runs of {@link #SECONDS} on tenants outside the measured ones, at least and at most. */
+    private static final int POST_WARMUPS_MIN = 2;
+    private static final int POST_WARMUPS_MAX = Integer.getInteger("bench.post-warmups", 12);
     private static final int POSTS = Integer.getInteger("bench.posts", 40_000);
 
     private record Result(long requests, double rate, double p50, double p99, long badStatus, long socketErrors,
-                          long wraps, double lowRate, double highRate, double serverCpuMicros, double dbCpuMicros) {
+                          long wraps, double lowRate, double highRate, double serverCpuMicros, double dbCpuMicros,
+                          double jitShare, double writerHeldMicros, double writerBusy) {
         static final Result NOT_RUN = new Result(0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
         /** {@code cpu}: CPU seconds the server and a separate database server used during the run. */
         static Result parse(String wrkOutput, CpuSeconds cpu) {
@@ -62,7 +74,8 @@ public final class LoadBench {
             long requests = Long.parseLong(f[1]);
             return new Result(requests, rate, Double.parseDouble(f[3]), Double.parseDouble(f[4]),
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), rate, rate,
-                    cpu.server * 1e6 / requests, cpu.database * 1e6 / requests);
+                    cpu.server * 1e6 / requests, cpu.database * 1e6 / requests, cpu.jitShare(),
+                    cpu.writerHeld * 1e6 / requests, cpu.writerHeld / cpu.wall);
         }
 
         /** The run of median rate among {@code runs}, with their range of rates and every run's errors. */
@@ -71,7 +84,8 @@ public final class LoadBench {
             Result m = sorted.get(sorted.size() / 2);
             return new Result(m.requests, m.rate, m.p50, m.p99, runs.stream().mapToLong(Result::badStatus).sum(),
                     runs.stream().mapToLong(Result::socketErrors).sum(), runs.stream().mapToLong(Result::wraps).sum(),
-                    sorted.get(0).rate, sorted.get(sorted.size() - 1).rate, m.serverCpuMicros, m.dbCpuMicros);
+                    sorted.get(0).rate, sorted.get(sorted.size() - 1).rate, m.serverCpuMicros, m.dbCpuMicros,
+                    m.jitShare, m.writerHeldMicros, m.writerBusy);
         }
 
         String cell(boolean non2xxExpected) {
@@ -82,15 +96,15 @@ public final class LoadBench {
     }
 
     private record EngineRun(String engine, Map<String, Result> results, Map<String, Ratio> ratios, double rssMiB,
-                             double peakRssMiB, double fileRssMiB, Drain drain, List<String> postWarmups,
-                             List<String> breakdown) {
+                             double peakRssMiB, double fileRssMiB, Drain drain, List<String> getWarmups,
+                             List<String> postWarmups, List<String> breakdown) {
         /** The median run's CPU per request of each row, in the rows' order: floor, /identity, /relays, … */
-        String cpuPerRequest(java.util.function.ToDoubleFunction<Result> micros) {
+        String perRow(java.util.function.ToDoubleFunction<Result> micros, String format) {
             String[][] rows = {{"floor", "floor"}, {"identity", "id"}, {"relays", "relays"}, {"tenantRelays", "tenant's"},
                     {"create", "POST"}};
             return String.join(" · ", java.util.Arrays.stream(rows).map(row -> {
                 double value = micros.applyAsDouble(results.get(row[0]));
-                return row[1] + " " + (Double.isNaN(value) ? "-" : String.format("%,.0f", value));
+                return row[1] + " " + (Double.isNaN(value) ? "-" : String.format(format, value));
             }).toList());
         }
     }
@@ -116,6 +130,7 @@ public final class LoadBench {
     }
 
     public static void main(String[] args) throws Exception {
+        double schnorr = schnorrVerificationsPerSecond();
         List<EngineRun> runs = new ArrayList<>();
         for (String engine : System.getProperty("bench.engines", "sqlite,postgres").split(",")) {
             runs.add(run(engine.trim()));
@@ -125,6 +140,9 @@ public final class LoadBench {
                         + "each row: the median of %d runs (their range); the GET rows run in rounds, one run of each "
                         + "per round", THREADS, CONNECTIONS, SECONDS,
                 Runtime.getRuntime().availableProcessors(), TENANTS, RELAYS_EACH, RUNS));
+        // this 2-core machine's speed has differed 2.6 times between days: absolute figures compare by this line
+        lines.add(String.format("this machine now: %,.0f Schnorr verifications/s on one thread (libsecp256k1), "
+                + "the measure to compare days by", schnorr));
         StringBuilder header = new StringBuilder(String.format("%-38s", "what"));
         runs.forEach(r -> header.append(String.format(" | %-60s", r.engine)));
         lines.add(header.toString());
@@ -141,9 +159,12 @@ public final class LoadBench {
             runs.forEach(r -> line.append(String.format(" | %-60s", r.results.get(row[1]).cell(row[1].equals("floor")))));
             lines.add(line.toString());
         }
-        StringBuilder warm = new StringBuilder(String.format("%-38s", "  its warm-up runs before, req/s"));
+        StringBuilder warm = new StringBuilder(String.format("%-38s", "  its warm-up runs, req/s (JIT's share)"));
         runs.forEach(r -> warm.append(String.format(" | %-60s", String.join(" → ", r.postWarmups))));
         lines.add(warm.toString());
+        StringBuilder getWarm = new StringBuilder(String.format("%-38s", "GET warm-up rounds, JIT's share"));
+        runs.forEach(r -> getWarm.append(String.format(" | %-60s", String.join(" → ", r.getWarmups))));
+        lines.add(getWarm.toString());
         for (String[] ratio : new String[][]{{"identity", "GET /identity ÷ Jersey floor", "≥ 0.60"},
                 {"relays", "GET /relays ÷ Jersey floor", "≥ 0.45"}}) {
             StringBuilder line = new StringBuilder(String.format("%-38s", ratio[1]));
@@ -155,12 +176,25 @@ public final class LoadBench {
             lines.add(line.toString());
         }
         StringBuilder serverCpu = new StringBuilder(String.format("%-38s", "server CPU µs per request"));
-        runs.forEach(r -> serverCpu.append(String.format(" | %-60s", r.cpuPerRequest(Result::serverCpuMicros))));
+        runs.forEach(r -> serverCpu.append(String.format(" | %-60s", r.perRow(Result::serverCpuMicros, "%,.0f"))));
         lines.add(serverCpu.toString());
+        StringBuilder jit = new StringBuilder(String.format("%-38s", "  of which the JIT compiler's threads"));
+        runs.forEach(r -> jit.append(String.format(" | %-60s", r.perRow(res -> res.jitShare * 100, "%.1f %%"))));
+        lines.add(jit.toString());
+        if (runs.stream().anyMatch(r -> r.engine.equals("sqlite"))) {
+            StringBuilder held = new StringBuilder(String.format("%-38s", "SQLite write permit held, µs per req"));
+            runs.forEach(r -> held.append(String.format(" | %-60s", r.engine.equals("sqlite")
+                    ? r.perRow(Result::writerHeldMicros, "%,.0f") : "(row locks, no permit)")));
+            lines.add(held.toString());
+            StringBuilder busy = new StringBuilder(String.format("%-38s", "  share of the run it was held"));
+            runs.forEach(r -> busy.append(String.format(" | %-60s", r.engine.equals("sqlite")
+                    ? r.perRow(res -> res.writerBusy * 100, "%.0f %%") : "")));
+            lines.add(busy.toString());
+        }
         if (runs.stream().anyMatch(r -> r.engine.equals("postgres"))) {
             StringBuilder dbCpu = new StringBuilder(String.format("%-38s", "  PostgreSQL's CPU µs per request"));
             runs.forEach(r -> dbCpu.append(String.format(" | %-60s", r.engine.equals("postgres")
-                    ? r.cpuPerRequest(Result::dbCpuMicros) : "(inside the server)")));
+                    ? r.perRow(Result::dbCpuMicros, "%,.0f") : "(inside the server)")));
             lines.add(dbCpu.toString());
         }
         StringBuilder rss = new StringBuilder(String.format("%-38s", "server RSS after the run / peak"));
@@ -215,12 +249,10 @@ public final class LoadBench {
             }
         }
         try (AppProcess server = AppProcess.start(settings, adminPort, dir, log)) {
-            Cpu cpu = () -> new CpuSeconds(server.cpuSeconds(),
-                    engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0);
+            Cpu cpu = () -> new CpuSeconds(server.cpuSeconds(), server.jitCpuSeconds(),
+                    engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0,
+                    engine.equals("sqlite") ? writerHeldSeconds(admin) : Double.NaN, System.nanoTime() / 1e9);
             Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
-            // the JIT first: a floor measured on a cold server came out below the signed reads measured after it
-            runWrk(script, base, lines(dir, "floor", List.of("GET\t/relays\t\t")).write(), JIT_WARMUP_SECONDS);
-            runWrk(script, base, signedGets(dir, nip98, base, tenants, k -> "/relays"), JIT_WARMUP_SECONDS);
             // the GET rows run in rounds (one run of each per round), so a ratio compares runs less than a minute apart
             Map<String, GetRow> gets = new LinkedHashMap<>();
             gets.put("ping", new GetRow(admin, lines(dir, "ping", List.of("GET\t/ping\t\t"))));
@@ -234,8 +266,19 @@ public final class LoadBench {
                     String.join(",", gets.keySet()) + ",create").split(","));
             Map<String, List<Result>> rounds = new LinkedHashMap<>();
             gets.keySet().stream().filter(only::contains).forEach(row -> rounds.put(row, new ArrayList<>()));
-            for (String row : rounds.keySet()) {
-                runWrk(script, gets.get(row).base, gets.get(row).lines.write(), WARMUP_SECONDS);
+            // the JIT first, every row in turn until the compiler is quiet: a floor measured on a cold server came
+            // out below the signed reads measured after it
+            List<String> getWarmups = new ArrayList<>();
+            for (int round = 0; !rounds.isEmpty() && round < GET_WARMUPS_MAX; round++) {
+                CpuSeconds before = cpu.seconds();
+                for (String row : rounds.keySet()) {
+                    runWrk(script, gets.get(row).base, gets.get(row).lines.write(), WARMUP_SECONDS);
+                }
+                double share = cpu.seconds().since(before).jitShare();
+                getWarmups.add(String.format("%.0f %%", share * 100));
+                if (round + 1 >= GET_WARMUPS_MIN && share < JIT_QUIET) {
+                    break;
+                }
             }
             for (int round = 0; round < RUNS; round++) {
                 for (var row : rounds.entrySet()) {
@@ -252,11 +295,14 @@ public final class LoadBench {
             if (only.contains("create")) {
                 // last, with a JIT warm-up of its own on other tenants; their sync jobs run before each measured run
                 int[] serial = {0};
-                // the JIT needs about 40 s of POSTs here before a run's rate stops climbing (482, 670, 718,
-                // 884/s in four 10 s runs), so each warm-up run is printed to show where the climb ends
-                for (int i = 0; i < POST_WARMUPS; i++) {
+                // POST's own code paths need the JIT again (its rate climbed 482, 670, 718, 884/s over four 10 s
+                // runs on one day): each warm-up run is printed to show where the climb ends
+                for (int i = 0; i < POST_WARMUPS_MAX; i++) {
                     Result w = measure(script, base, () -> signedPosts(dir, nip98, base, warmupTenants, serial), cpu);
-                    postWarmups.add(String.format("%,.0f", w.rate));
+                    postWarmups.add(String.format("%,.0f (%.0f %%)", w.rate, w.jitShare * 100));
+                    if (i + 1 >= POST_WARMUPS_MIN && w.jitShare < JIT_QUIET) {
+                        break;
+                    }
                 }
                 Lines posts = () -> signedPosts(dir, nip98, base, tenants, serial);
                 runWrk(script, base, posts.write(), WARMUP_SECONDS);
@@ -279,7 +325,7 @@ public final class LoadBench {
             double file = server.fileRssMiB();
             Drain drain = Drain.measure(url); // the last run's sync jobs are part of its POSTs' cost too
             List<String> breakdown = statements && measuredPosts > 0 ? statementsPerPost(url, measuredPosts) : List.of();
-            return new EngineRun(engine, results, ratios, rss, peak, file, drain, postWarmups, breakdown);
+            return new EngineRun(engine, results, ratios, rss, peak, file, drain, getWarmups, postWarmups, breakdown);
         }
     }
 
@@ -383,9 +429,61 @@ public final class LoadBench {
         CpuSeconds seconds();
     }
 
-    private record CpuSeconds(double server, double database) {
+    /**
+     * {@code jit}: the part of {@code server} that its JIT compiler threads used; {@code writerHeld}: the time
+     * the server's SQLite write permit was held (NaN on PostgreSQL); {@code wall}: the clock's seconds.
+     */
+    private record CpuSeconds(double server, double jit, double database, double writerHeld, double wall) {
         CpuSeconds since(CpuSeconds earlier) {
-            return new CpuSeconds(server - earlier.server, database - earlier.database);
+            return new CpuSeconds(server - earlier.server, jit - earlier.jit, database - earlier.database,
+                    writerHeld - earlier.writerHeld, wall - earlier.wall);
+        }
+
+        double jitShare() {
+            return server > 0 ? jit / server : Double.NaN;
+        }
+    }
+
+    /** libsecp256k1's verifications per second on one thread, 3 s after 2 s of warm-up: how fast the machine is. */
+    private static double schnorrVerificationsPerSecond() {
+        KeyPair keys = KeyPair.generate();
+        app.caravel.nostr.Event event = app.caravel.nostr.Event.sign(keys, 1764000000L, 1, List.of(), "speed");
+        byte[] sig = app.caravel.nostr.Hex.decode(event.sig(), 64);
+        byte[] id = app.caravel.nostr.Hex.decode(event.id(), 32);
+        byte[] pubkey = keys.pubkeyBytes();
+        long verified = 0;
+        for (long seconds : new long[]{2, 3}) {
+            verified = 0;
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                if (!app.caravel.nostr.Crypto.verifySchnorr(sig, id, pubkey)) {
+                    throw new IllegalStateException("a good signature failed to verify");
+                }
+                verified++;
+            }
+        }
+        return verified / 3.0;
+    }
+
+    private static final java.net.http.HttpClient ADMIN = java.net.http.HttpClient.newHttpClient();
+
+    /** The server's SQLite write permit's time held so far, from its metrics on the admin port. */
+    private static double writerHeldSeconds(String admin) {
+        try {
+            String json = ADMIN.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            var held = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("counters")
+                    .path("db-writer.permit-held-nanos").path("count");
+            if (!held.isNumber()) {
+                throw new IllegalStateException("no db-writer.permit-held-nanos on the admin port's /metrics");
+            }
+            return held.asLong() / 1e9;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -44,6 +44,7 @@ class SqliteWriteGateTest {
     Path dir;
     private TestDatabase test;
     private ManagedDataSource gate;
+    private final MetricRegistry metrics = new MetricRegistry();
 
     @BeforeEach
     void open() throws Exception {
@@ -61,7 +62,7 @@ class SqliteWriteGateTest {
         impatient.setMaxSize(20);
         ManagedDataSource pool = impatient.build(new MetricRegistry(), "gate-test");
         ManagedDataSource writer = ConnectionPool.writerOf(impatient).build(new MetricRegistry(), "gate-test-writer");
-        gate = new SqliteWriteGate(pool, writer, Duration.ofSeconds(30));
+        gate = new SqliteWriteGate(pool, writer, Duration.ofSeconds(30), metrics, "test-writer");
         gate.start();
         try (Connection c = gate.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE counter (n INTEGER NOT NULL)");
@@ -123,6 +124,13 @@ class SqliteWriteGateTest {
             writers.shutdownNow();
         }
         assertEquals(320, count(), "every increment landed, none lost to SQLITE_BUSY");
+        // what an operator reads on the admin port: every turn timed, the time held adding up to the holds
+        assertEquals(320, metrics.timer("test-writer.permit-held").getCount());
+        assertEquals(320, metrics.timer("test-writer.permit-wait").getCount());
+        long held = metrics.counter("test-writer.permit-held-nanos").getCount();
+        assertTrue(held >= 320 * 5_000_000L, "held " + held + " ns, at least the 320 holds of 5 ms");
+        assertTrue(metrics.timer("test-writer.permit-wait").getSnapshot().getMax() >= 5_000_000L,
+                "writers in line waited at least one hold");
     }
 
     @Test

@@ -104,6 +104,11 @@ public final class AppProcess implements AutoCloseable {
         return ProcessCpu.of(process.pid());
     }
 
+    /** CPU seconds the process's JIT compiler threads (C1 and C2) have used so far. */
+    public double jitCpuSeconds() {
+        return ProcessCpu.ofThreads(process.pid(), "C1 Compiler", "C2 Compiler");
+    }
+
     /** The process's resident memory now (VmRSS) in MiB, read from /proc; NaN where there is no /proc. */
     public double rssMiB() {
         return procStatusMiB("VmRSS:");

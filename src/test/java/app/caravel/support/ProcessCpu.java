@@ -23,6 +23,26 @@ public final class ProcessCpu {
     }
 
     /**
+     * CPU seconds used so far by the threads of process {@code pid} whose name starts with one of
+     * {@code prefixes} (Linux keeps a thread's first 15 characters: "C2 CompilerThre"); NaN without /proc.
+     */
+    public static double ofThreads(long pid, String... prefixes) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            return tasks.map(t -> t.resolve("stat"))
+                    .filter(stat -> {
+                        String comm = comm(stat);
+                        return comm != null && java.util.Arrays.stream(prefixes).anyMatch(comm::startsWith);
+                    })
+                    .mapToDouble(stat -> {
+                        long[] t = times(stat);
+                        return t == null ? 0 : (t[0] + t[1]) / TICKS_PER_SECOND;
+                    }).sum();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
      * CPU seconds used so far by every live process named {@code name}, plus what the ones that ended had
      * used (counted in their parent's children's times once reaped): a PostgreSQL server's backends.
      */
