@@ -377,7 +377,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
 
-        Access access = new Access(database, new KnownTenants(database));
+        Access access = new Access(new KnownTenants(database));
         ReplayCache replays = new ReplayCache(database.jdbi(), clock, NIP98_WINDOW_SECONDS);
         // a state-changing request's signature is claimed inside its own write transaction
         database.jdbi().setTransactionHandler(replays.claimingIn(database.jdbi().getTransactionHandler()));

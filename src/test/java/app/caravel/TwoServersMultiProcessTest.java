@@ -67,10 +67,13 @@ class TwoServersMultiProcessTest {
                 // A answers "not a tenant" for a new key, B makes it one, and A's very next answer says so:
                 // A remembers tenants it has seen (tenancy only ever starts), never a "no"
                 KeyPair late = KeyPair.generate();
+                String lateRelay = "{\"subdomain\":\"late\",\"info_name\":\"late\",\"plan\":\"free\"}";
                 assertFalse(via(portA, portA, late).get("/identity").data().path("is_tenant").asBoolean());
+                assertEquals(403, via(portA, portA, late).post("/relays", lateRelay).status(), "nor may it make a relay");
                 assertEquals(201, via(portB, portA, late).post("/tenants", null).status());
                 assertTrue(via(portA, portA, late).get("/identity").data().path("is_tenant").asBoolean());
                 assertTrue(via(portA, portA, late).get("/identity").data().path("is_tenant").asBoolean());
+                assertEquals(201, via(portA, portA, late).post("/relays", lateRelay).status(), "A lets it make one now");
 
                 // every request is signed for the one public URL (A's), and sent to A or to B
                 Map<String, KeyPair> ownerOf = new HashMap<>();
@@ -172,7 +175,6 @@ class TwoServersMultiProcessTest {
         }
     }
 
-    /** A client that sends to {@code port} and signs for the shared public URL on {@code publicPort}. */
     /** The info_name of relay {@code id} in the caller's GET /relays. */
     private static String infoName(SignedClient client, String id) {
         for (com.fasterxml.jackson.databind.JsonNode relay : client.get("/relays").data()) {
@@ -183,6 +185,7 @@ class TwoServersMultiProcessTest {
         throw new AssertionError("relay " + id + " not listed");
     }
 
+    /** A client that sends to {@code port} and signs for the shared public URL on {@code publicPort}. */
     private static SignedClient via(int port, int publicPort, KeyPair keys) {
         return new SignedClient(port, keys).signingFor("http://127.0.0.1:" + publicPort);
     }

@@ -1,31 +1,25 @@
 package app.caravel.api;
 
-import app.caravel.db.Database;
 import app.caravel.db.KnownTenants;
-import app.caravel.db.Tenant;
-
-import java.util.Optional;
 
 /** Who may do what (SPEC §4): admins everything, a tenant its own things, anyone signed the public routes. */
 public final class Access {
-    private final Database db;
     private final KnownTenants tenants;
 
-    public Access(Database db, KnownTenants tenants) {
-        this.db = db;
+    public Access(KnownTenants tenants) {
         this.tenants = tenants;
-    }
-
-    public Optional<Tenant> tenantOf(Caller caller) {
-        return db.tenant(caller.pubkey());
     }
 
     public boolean isTenant(Caller caller) {
         return tenants.isTenant(caller.pubkey());
     }
 
-    public Tenant requireTenant(Caller caller) {
-        return tenantOf(caller).orElseThrow(ApiException::notATenant);
+    /** The caller's pubkey when it is a tenant (a remembered "yes" holds: tenants are never deleted), else 403. */
+    public String requireTenant(Caller caller) {
+        if (!isTenant(caller)) {
+            throw ApiException.notATenant();
+        }
+        return caller.pubkey();
     }
 
     /** Admins pass; a tenant passes for what it owns; everyone else gets 403 (existence is not revealed). */
@@ -55,6 +49,6 @@ public final class Access {
         if (caller.admin()) {
             return null;
         }
-        return requireTenant(caller).pubkey();
+        return requireTenant(caller);
     }
 }

@@ -66,7 +66,7 @@ public class RelayResource {
                 throw ApiException.invalidField("tenant", tenant + " is not a tenant");
             }
         } else {
-            tenant = access.requireTenant(caller).pubkey();
+            tenant = access.requireTenant(caller);
         }
         return Response.status(201).entity(view(relays.create(tenant, body))).build();
     }
