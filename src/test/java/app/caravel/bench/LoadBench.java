@@ -143,9 +143,7 @@ public final class LoadBench {
         // this 2-core machine's speed has differed 2.6 times between days: absolute figures compare by this line
         lines.add(String.format("this machine now: %,.0f Schnorr verifications/s on one thread (libsecp256k1), "
                 + "the measure to compare days by", schnorr));
-        StringBuilder header = new StringBuilder(String.format("%-38s", "what"));
-        runs.forEach(r -> header.append(String.format(" | %-60s", r.engine)));
-        lines.add(header.toString());
+        lines.add(row(runs, "what", EngineRun::engine));
         String[][] rows = {
                 {"servlet floor: admin GET /ping", "ping"},
                 {"Jersey floor: API 401 without a header", "floor"},
@@ -155,63 +153,47 @@ public final class LoadBench {
                 {"POST /relays (fresh header each)", "create"},
         };
         for (String[] row : rows) {
-            StringBuilder line = new StringBuilder(String.format("%-38s", row[0]));
-            runs.forEach(r -> line.append(String.format(" | %-60s", r.results.get(row[1]).cell(row[1].equals("floor")))));
-            lines.add(line.toString());
+            lines.add(row(runs, row[0], r -> r.results.get(row[1]).cell(row[1].equals("floor"))));
         }
-        StringBuilder warm = new StringBuilder(String.format("%-38s", "  its warm-up runs, req/s (JIT's share)"));
-        runs.forEach(r -> warm.append(String.format(" | %-60s", String.join(" → ", r.postWarmups))));
-        lines.add(warm.toString());
-        StringBuilder getWarm = new StringBuilder(String.format("%-38s", "GET warm-up rounds, JIT's share"));
-        runs.forEach(r -> getWarm.append(String.format(" | %-60s", String.join(" → ", r.getWarmups))));
-        lines.add(getWarm.toString());
+        lines.add(row(runs, "  its warm-up runs, req/s (JIT's share)", r -> String.join(" → ", r.postWarmups)));
+        lines.add(row(runs, "GET warm-up rounds, JIT's share", r -> String.join(" → ", r.getWarmups)));
         for (String[] ratio : new String[][]{{"identity", "GET /identity ÷ Jersey floor", "≥ 0.60"},
                 {"relays", "GET /relays ÷ Jersey floor", "≥ 0.45"}}) {
-            StringBuilder line = new StringBuilder(String.format("%-38s", ratio[1]));
-            runs.forEach(r -> {
+            lines.add(row(runs, ratio[1], r -> {
                 Ratio of = r.ratios.get(ratio[0]);
-                line.append(String.format(" | %-60s", String.format("%.2f (%.2f-%.2f, per round; target %s)",
-                        of.median, of.low, of.high, ratio[2])));
-            });
-            lines.add(line.toString());
+                return String.format("%.2f (%.2f-%.2f, per round; target %s)", of.median, of.low, of.high, ratio[2]);
+            }));
         }
-        StringBuilder serverCpu = new StringBuilder(String.format("%-38s", "server CPU µs per request"));
-        runs.forEach(r -> serverCpu.append(String.format(" | %-60s", r.perRow(Result::serverCpuMicros, "%,.0f"))));
-        lines.add(serverCpu.toString());
-        StringBuilder jit = new StringBuilder(String.format("%-38s", "  of which the JIT compiler's threads"));
-        runs.forEach(r -> jit.append(String.format(" | %-60s", r.perRow(res -> res.jitShare * 100, "%.1f %%"))));
-        lines.add(jit.toString());
-        if (runs.stream().anyMatch(r -> r.engine.equals("sqlite"))) {
-            StringBuilder held = new StringBuilder(String.format("%-38s", "SQLite write permit held, µs per req"));
-            runs.forEach(r -> held.append(String.format(" | %-60s", r.engine.equals("sqlite")
-                    ? r.perRow(Result::writerHeldMicros, "%,.0f") : "(row locks, no permit)")));
-            lines.add(held.toString());
-            StringBuilder busy = new StringBuilder(String.format("%-38s", "  share of the run it was held"));
-            runs.forEach(r -> busy.append(String.format(" | %-60s", r.engine.equals("sqlite")
-                    ? r.perRow(res -> res.writerBusy * 100, "%.0f %%") : "")));
-            lines.add(busy.toString());
-        }
+        lines.add(row(runs, "server CPU µs per request", r -> r.perRow(Result::serverCpuMicros, "%,.0f")));
         if (runs.stream().anyMatch(r -> r.engine.equals("postgres"))) {
-            StringBuilder dbCpu = new StringBuilder(String.format("%-38s", "  PostgreSQL's CPU µs per request"));
-            runs.forEach(r -> dbCpu.append(String.format(" | %-60s", r.engine.equals("postgres")
-                    ? r.perRow(Result::dbCpuMicros, "%,.0f") : "(inside the server)")));
-            lines.add(dbCpu.toString());
+            lines.add(row(runs, "  PostgreSQL's CPU µs per request", r -> r.engine.equals("postgres")
+                    ? r.perRow(Result::dbCpuMicros, "%,.0f") : "(inside the server)"));
         }
-        StringBuilder rss = new StringBuilder(String.format("%-38s", "server RSS after the run / peak"));
-        runs.forEach(r -> rss.append(String.format(" | %-60s", String.format("%.0f / %.0f MiB (target ≤ 300)", r.rssMiB, r.peakRssMiB))));
-        lines.add(rss.toString());
-        StringBuilder file = new StringBuilder(String.format("%-38s", "  of which file pages mapped in"));
-        runs.forEach(r -> file.append(String.format(" | %-60s", String.format("%.0f MiB (jars and the JVM's own files)", r.fileRssMiB))));
-        lines.add(file.toString());
-        StringBuilder drain = new StringBuilder(String.format("%-38s", "POST's sync jobs queued at its end"));
-        runs.forEach(r -> drain.append(String.format(" | %-60s", r.drain)));
-        lines.add(drain.toString());
+        lines.add(row(runs, "  of which the JIT compiler's threads", r -> r.perRow(res -> res.jitShare * 100, "%.1f %%")));
+        if (runs.stream().anyMatch(r -> r.engine.equals("sqlite"))) {
+            lines.add(row(runs, "SQLite write permit held, µs per req", r -> r.engine.equals("sqlite")
+                    ? r.perRow(Result::writerHeldMicros, "%,.0f") : "(row locks, no permit)"));
+            lines.add(row(runs, "  share of the run it was held", r -> r.engine.equals("sqlite")
+                    ? r.perRow(res -> res.writerBusy * 100, "%.0f %%") : ""));
+        }
+        lines.add(row(runs, "server RSS after the run / peak",
+                r -> String.format("%.0f / %.0f MiB (target ≤ 300)", r.rssMiB, r.peakRssMiB)));
+        lines.add(row(runs, "  of which file pages mapped in",
+                r -> String.format("%.0f MiB (jars and the JVM's own files)", r.fileRssMiB)));
+        lines.add(row(runs, "POST's sync jobs queued at its end", r -> r.drain.toString()));
         lines.add("targets: p99 ≤ 10 ms for the authenticated reads; POST /relays ≥ 1,000/s with p99 ≤ 50 ms; no errors");
         runs.forEach(r -> lines.addAll(r.breakdown));
         System.err.println();
         lines.forEach(System.err::println);
         Files.write(Path.of("target", "bench-load.txt"), lines);
         System.exit(0);
+    }
+
+    /** One line of the table: its label, then each engine's cell. */
+    private static String row(List<EngineRun> runs, String label, java.util.function.Function<EngineRun, String> cell) {
+        StringBuilder line = new StringBuilder(String.format("%-38s", label));
+        runs.forEach(r -> line.append(String.format(" | %-60s", cell.apply(r))));
+        return line.toString();
     }
 
     private static EngineRun run(String engine) throws Exception {
