@@ -11,7 +11,11 @@ public final class Access {
     }
 
     public boolean isTenant(Caller caller) {
-        return tenants.isTenant(caller.pubkey());
+        return isTenant(caller.pubkey());
+    }
+
+    public boolean isTenant(String pubkey) {
+        return tenants.isTenant(pubkey);
     }
 
     /** The caller's pubkey when it is a tenant (a remembered "yes" holds: tenants are never deleted), else 403. */

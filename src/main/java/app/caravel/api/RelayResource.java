@@ -62,7 +62,7 @@ public class RelayResource {
         if (body.tenant() != null && !body.tenant().equals(caller.pubkey())) {
             access.requireAdmin(caller);
             tenant = Validation.pubkey(body.tenant(), "tenant");
-            if (db.tenants().find(tenant).isEmpty()) {
+            if (!access.isTenant(tenant)) {
                 throw ApiException.invalidField("tenant", tenant + " is not a tenant");
             }
         } else {

@@ -449,13 +449,14 @@ public final class LoadBench {
     }
 
     private static final java.net.http.HttpClient ADMIN = java.net.http.HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The server's SQLite write permit's time held so far, from its metrics on the admin port. */
     private static double writerHeldSeconds(String admin) {
         try {
             String json = ADMIN.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            var held = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("counters")
+            var held = JSON.readTree(json).path("counters")
                     .path("db-writer.permit-held-nanos").path("count");
             if (!held.isNumber()) {
                 throw new IllegalStateException("no db-writer.permit-held-nanos on the admin port's /metrics");
