@@ -91,6 +91,22 @@ class TenantRelayListsTest {
         assertEquals(true, versions.contains(id + ":1"), versions);
     }
 
+    @Test
+    void anAdminMakesARelayOnlyForATenant() {
+        KeyPair someone = KeyPair.generate();
+        SignedClient admin = new SignedClient(PORT, ADMIN);
+        String body = "{\"tenant\":\"" + someone.pubkey() + "\",\"subdomain\":\"for-someone\",\"info_name\":\"s\",\"plan\":\"free\"}";
+        SignedClient.Reply refused = admin.post("/relays", body);
+        assertEquals(422, refused.status(), refused.body());
+        Jdbi db = APP.<app.caravel.CaravelApplication>getApplication().database().jdbi();
+        long rows = db.withHandle(h -> h.createQuery("SELECT count(*) FROM relays WHERE subdomain = 'for-someone'")
+                .mapTo(Long.class).one());
+        assertEquals(0, rows, "no row");
+        assertEquals(201, new SignedClient(PORT, someone).post("/tenants", null).status());
+        assertEquals(201, admin.post("/relays", body).status(), "a tenant now");
+        assertEquals(List.of("s"), names(new SignedClient(PORT, someone)));
+    }
+
     private static long version(Jdbi db, String id) {
         return db.withHandle(h -> h.createQuery("SELECT version FROM relays WHERE id = ?").bind(0, id).mapTo(Long.class).one());
     }
