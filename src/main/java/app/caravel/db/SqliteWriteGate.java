@@ -5,6 +5,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dropwizard.db.ManagedDataSource;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The writer connection is why a transaction's pages are read from memory: SQLite empties a connection's page
  * cache whenever another connection committed since its last transaction, so with transactions spread over
  * the pool every write began by reading its B-tree paths again from the file. The writer only ever sees its
- * own commits. Reads outside transactions stay on the pooled connection the caller was given.
+ * own commits. Reads outside transactions run on a pooled connection, borrowed at the first of them.
  * <p>
  * Only speed rests on the gate: SQLite still decides (a transaction that waits longer than the busy timeout
  * goes on without a permit, on its own connection, and other processes, such as operator commands, only meet
@@ -33,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Metrics (admin port): {@code <name>.permit-wait} and {@code <name>.permit-held}, timers of the wait for the
  * permit and of each turn; {@code <name>.permit-held-nanos}, a counter of the time the permit was held, whose
- * rate is the share of time this process wrote (near 1 s per second, writes queue behind one another).
+ * rate is the share of time this process wrote (near 1 s per second, writes queue behind one another);
+ * {@code <name>.permit-held-cpu-nanos}, the CPU (user and kernel) the holders used in their turns: held time
+ * well above it means holders wait for a core or the disk inside their turn rather than work.
  */
 public final class SqliteWriteGate extends DelegatingDataSource implements ManagedDataSource {
     private final ManagedDataSource managed;
@@ -44,6 +48,8 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
     private final Timer waits;
     private final Timer turns;
     private final Counter heldNanos;
+    private final Counter heldCpuNanos;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     /** {@code writer}: a pool of one connection to the same file as {@code pool}; metrics named {@code name}.… */
     public SqliteWriteGate(ManagedDataSource pool, ManagedDataSource writer, Duration patience, MetricRegistry metrics,
@@ -55,11 +61,35 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         this.waits = metrics.timer(name + ".permit-wait");
         this.turns = metrics.timer(name + ".permit-held");
         this.heldNanos = metrics.counter(name + ".permit-held-nanos");
+        this.heldCpuNanos = metrics.counter(name + ".permit-held-cpu-nanos");
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return gated(pool.getConnection());
+    public Connection getConnection() {
+        Transaction transaction = new Transaction();
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "setAutoCommit" -> {
+                        transaction.setAutoCommit((Boolean) args[0]);
+                        yield null;
+                    }
+                    case "getAutoCommit" -> transaction.autoCommit();
+                    case "isClosed" -> transaction.closed;
+                    case "close" -> {
+                        transaction.close();
+                        yield null;
+                    }
+                    case "toString" -> "SqliteWriteGate connection";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> {
+                        try {
+                            yield method.invoke(transaction.connection(), args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                });
     }
 
     /** The transactions now waiting for the permit (for tests and metrics). */
@@ -67,64 +97,61 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         return permit.getQueueLength();
     }
 
-    private Connection gated(Connection pooled) {
-        Transaction transaction = new Transaction(pooled);
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "setAutoCommit" -> {
-                            boolean autoCommit = (Boolean) args[0];
-                            if (!autoCommit && !transaction.open) {
-                                transaction.begin();
-                            }
-                            try {
-                                transaction.connection().setAutoCommit(autoCommit);
-                            } catch (SQLException e) {
-                                if (!autoCommit) {
-                                    transaction.end();
-                                }
-                                throw e;
-                            }
-                            if (autoCommit) {
-                                transaction.end();
-                            }
-                            return null;
-                        }
-                        case "close" -> {
-                            try {
-                                transaction.end();
-                            } finally {
-                                pooled.close();
-                            }
-                            return null;
-                        }
-                        default -> {
-                            try {
-                                return method.invoke(transaction.connection(), args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        }
-                    }
-                });
-    }
-
-    /** One connection's transaction: whether it is open, whether it holds the permit and the writer. */
+    /**
+     * One handed-out connection: whether a transaction is open on it, whether that holds the permit and the
+     * writer, and the pooled connection, borrowed only when a statement runs outside a turn on the writer. So
+     * a transaction never takes a pooled connection, waiting in line or running: reads are not kept waiting
+     * for the pool by writers queued for the permit (JDBI and JobRunr ask only getAutoCommit before BEGIN).
+     */
     private final class Transaction {
-        private final Connection pooled;
+        private Connection pooled;
         private Connection onWriter;
         private boolean open;
+        private boolean closed;
         private boolean holdsPermit;
         private long heldSince;
+        private long cpuSince;
         private int[] openOnItsThread;
 
-        Transaction(Connection pooled) {
-            this.pooled = pooled;
+        /** Where the caller's statements go now: the writer inside a transaction that got its turn. */
+        Connection connection() throws SQLException {
+            if (closed) {
+                throw new SQLException("connection is closed");
+            }
+            if (onWriter != null) {
+                return onWriter;
+            }
+            if (pooled == null) {
+                pooled = pool.getConnection();
+            }
+            return pooled;
         }
 
-        /** Where the caller's statements go now: the writer inside a transaction that got its turn. */
-        Connection connection() {
-            return onWriter != null ? onWriter : pooled;
+        boolean autoCommit() throws SQLException {
+            if (onWriter == null && pooled == null && !closed) {
+                return true; // nothing borrowed: outside a transaction, each statement commits on its own
+            }
+            return connection().getAutoCommit();
+        }
+
+        void setAutoCommit(boolean autoCommit) throws InterruptedException, SQLException {
+            if (autoCommit && !open && pooled == null && !closed) {
+                return; // already in auto-commit: nothing to borrow for it
+            }
+            if (!autoCommit && !open) {
+                begin();
+            }
+            try {
+                connection().setAutoCommit(autoCommit);
+            } catch (SQLException e) {
+                if (!autoCommit) {
+                    end();
+                }
+                throw e;
+            }
+            if (autoCommit) {
+                end();
+            }
         }
 
         void begin() throws InterruptedException, SQLException {
@@ -135,6 +162,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
             heldSince = System.nanoTime();
             if (holdsPermit) {
                 waits.update(heldSince - asked, TimeUnit.NANOSECONDS);
+                cpuSince = threadCpuNanos();
             }
             openOnItsThread[0]++;
             open = true;
@@ -171,12 +199,33 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                 if (holdsPermit) {
                     holdsPermit = false;
                     long held = System.nanoTime() - heldSince;
+                    long cpu = threadCpuNanos() - cpuSince;
                     permit.release();
                     turns.update(held, TimeUnit.NANOSECONDS);
                     heldNanos.inc(held);
+                    heldCpuNanos.inc(cpu);
                 }
             }
         }
+
+        void close() throws SQLException {
+            if (closed) {
+                return;
+            }
+            try {
+                end();
+            } finally {
+                closed = true;
+                if (pooled != null) {
+                    pooled.close();
+                }
+            }
+        }
+    }
+
+    /** This thread's CPU time (user and kernel), 0 where the JVM cannot tell. */
+    private long threadCpuNanos() {
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     }
 
     @Override

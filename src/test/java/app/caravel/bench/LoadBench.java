@@ -61,9 +61,9 @@ public final class LoadBench {
 
     private record Result(long requests, double rate, double p50, double p99, long badStatus, long socketErrors,
                           long wraps, double lowRate, double highRate, double serverCpuMicros, double dbCpuMicros,
-                          double jitShare, double writerHeldMicros, double writerBusy) {
+                          double jitShare, double writerHeldMicros, double writerCpuMicros, double writerBusy) {
         static final Result NOT_RUN = new Result(0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
         /** {@code cpu}: CPU seconds the server and a separate database server used during the run. */
         static Result parse(String wrkOutput, CpuSeconds cpu) {
@@ -75,7 +75,7 @@ public final class LoadBench {
             return new Result(requests, rate, Double.parseDouble(f[3]), Double.parseDouble(f[4]),
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), rate, rate,
                     cpu.server * 1e6 / requests, cpu.database * 1e6 / requests, cpu.jitShare(),
-                    cpu.writerHeld * 1e6 / requests, cpu.writerHeld / cpu.wall);
+                    cpu.writerHeld * 1e6 / requests, cpu.writerCpu * 1e6 / requests, cpu.writerHeld / cpu.wall);
         }
 
         /** The run of median rate among {@code runs}, with their range of rates and every run's errors. */
@@ -85,7 +85,7 @@ public final class LoadBench {
             return new Result(m.requests, m.rate, m.p50, m.p99, runs.stream().mapToLong(Result::badStatus).sum(),
                     runs.stream().mapToLong(Result::socketErrors).sum(), runs.stream().mapToLong(Result::wraps).sum(),
                     sorted.get(0).rate, sorted.get(sorted.size() - 1).rate, m.serverCpuMicros, m.dbCpuMicros,
-                    m.jitShare, m.writerHeldMicros, m.writerBusy);
+                    m.jitShare, m.writerHeldMicros, m.writerCpuMicros, m.writerBusy);
         }
 
         String cell(boolean non2xxExpected) {
@@ -173,6 +173,8 @@ public final class LoadBench {
         if (runs.stream().anyMatch(r -> r.engine.equals("sqlite"))) {
             lines.add(row(runs, "SQLite write permit held, µs per req", r -> r.engine.equals("sqlite")
                     ? r.perRow(Result::writerHeldMicros, "%,.0f") : "(row locks, no permit)"));
+            lines.add(row(runs, "  of which the holders' CPU, µs", r -> r.engine.equals("sqlite")
+                    ? r.perRow(Result::writerCpuMicros, "%,.0f") : ""));
             lines.add(row(runs, "  share of the run it was held", r -> r.engine.equals("sqlite")
                     ? r.perRow(res -> res.writerBusy * 100, "%.0f %%") : ""));
         }
@@ -233,7 +235,9 @@ public final class LoadBench {
         try (AppProcess server = AppProcess.start(settings, adminPort, dir, log)) {
             Cpu cpu = () -> new CpuSeconds(server.cpuSeconds(), server.jitCpuSeconds(),
                     engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0,
-                    engine.equals("sqlite") ? writerHeldSeconds(admin) : Double.NaN, System.nanoTime() / 1e9);
+                    engine.equals("sqlite") ? writerSeconds(admin, "db-writer.permit-held-nanos") : Double.NaN,
+                    engine.equals("sqlite") ? writerSeconds(admin, "db-writer.permit-held-cpu-nanos") : Double.NaN,
+                    System.nanoTime() / 1e9);
             Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
             // the GET rows run in rounds (one run of each per round), so a ratio compares runs less than a minute apart
             Map<String, GetRow> gets = new LinkedHashMap<>();
@@ -413,12 +417,14 @@ public final class LoadBench {
 
     /**
      * {@code jit}: the part of {@code server} that its JIT compiler threads used; {@code writerHeld}: the time
-     * the server's SQLite write permit was held (NaN on PostgreSQL); {@code wall}: the clock's seconds.
+     * the server's SQLite write permit was held (NaN on PostgreSQL), {@code writerCpu} the CPU its holders used
+     * meanwhile; {@code wall}: the clock's seconds.
      */
-    private record CpuSeconds(double server, double jit, double database, double writerHeld, double wall) {
+    private record CpuSeconds(double server, double jit, double database, double writerHeld, double writerCpu,
+                              double wall) {
         CpuSeconds since(CpuSeconds earlier) {
             return new CpuSeconds(server - earlier.server, jit - earlier.jit, database - earlier.database,
-                    writerHeld - earlier.writerHeld, wall - earlier.wall);
+                    writerHeld - earlier.writerHeld, writerCpu - earlier.writerCpu, wall - earlier.wall);
         }
 
         double jitShare() {
@@ -451,15 +457,15 @@ public final class LoadBench {
     private static final java.net.http.HttpClient ADMIN = java.net.http.HttpClient.newHttpClient();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** The server's SQLite write permit's time held so far, from its metrics on the admin port. */
-    private static double writerHeldSeconds(String admin) {
+    /** A seconds counter of the server's SQLite write permit ({@code counter}, in ns), from the admin port. */
+    private static double writerSeconds(String admin, String counter) {
         try {
             String json = ADMIN.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             var held = JSON.readTree(json).path("counters")
-                    .path("db-writer.permit-held-nanos").path("count");
+                    .path(counter).path("count");
             if (!held.isNumber()) {
-                throw new IllegalStateException("no db-writer.permit-held-nanos on the admin port's /metrics");
+                throw new IllegalStateException("no " + counter + " on the admin port's /metrics");
             }
             return held.asLong() / 1e9;
         } catch (IOException e) {

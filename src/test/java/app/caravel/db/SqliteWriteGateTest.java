@@ -131,6 +131,81 @@ class SqliteWriteGateTest {
         assertTrue(held >= 320 * 5_000_000L, "held " + held + " ns, at least the 320 holds of 5 ms");
         assertTrue(metrics.timer("test-writer.permit-wait").getSnapshot().getMax() >= 5_000_000L,
                 "writers in line waited at least one hold");
+        // the holders slept through their turns: the CPU they used is counted, and is far less than held
+        long cpu = metrics.counter("test-writer.permit-held-cpu-nanos").getCount();
+        assertTrue(cpu > 0 && cpu < held / 2, "CPU in turns " + cpu + " ns of " + held + " ns held");
+    }
+
+    @Test
+    void aReadIsNotKeptWaitingForThePoolByTransactionsInLine() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        DataSourceFactory one = ConnectionPool.writerOf(test.config().dataSourceFactory()); // a pool of one
+        one.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(2));
+        ManagedDataSource pooled = one.build(new MetricRegistry(), "gate-test-one");
+        ManagedDataSource small = new SqliteWriteGate(pooled,
+                ConnectionPool.writerOf(test.config().dataSourceFactory()).build(new MetricRegistry(), "gate-test-one-writer"),
+                Duration.ofSeconds(30), new MetricRegistry(), "one-writer");
+        small.start();
+        ExecutorService writers = Executors.newFixedThreadPool(3);
+        try (Connection holder = small.getConnection()) {
+            holder.setAutoCommit(false); // holds the permit, as a writer mid-transaction does
+            try (Statement s = holder.createStatement()) {
+                s.execute("UPDATE counter SET n = n + 1");
+            }
+            List<CompletableFuture<Void>> inLine = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                inLine.add(CompletableFuture.runAsync(() -> {
+                    try (Connection c = small.getConnection()) {
+                        c.setAutoCommit(false);
+                        try (Statement s = c.createStatement()) {
+                            s.execute("UPDATE counter SET n = n + 1");
+                        }
+                        c.commit();
+                        c.setAutoCommit(true);
+                    } catch (SQLException | RuntimeException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, writers));
+            }
+            Await.until("three transactions in line", Duration.ofSeconds(10), () -> ((SqliteWriteGate) small).waiting() == 3);
+            // the pool's one connection is free for a read: no transaction, running or in line, took it
+            assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+                try (Connection reader = small.getConnection(); Statement s = reader.createStatement();
+                     var rows = s.executeQuery("SELECT n FROM counter")) {
+                    rows.next();
+                    assertEquals(0, rows.getLong(1), "the read sees what is committed, not the open transaction");
+                }
+            });
+            holder.commit();
+            holder.setAutoCommit(true);
+            CompletableFuture.allOf(inLine.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        } finally {
+            writers.shutdownNow();
+            small.stop();
+        }
+        assertEquals(4, count());
+    }
+
+    @Test
+    void aConnectionAnswersAsJdbcSaysBeforeAndAfterItsTransaction() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        Connection c = gate.getConnection();
+        assertTrue(c.getAutoCommit(), "a fresh connection commits each statement");
+        c.setAutoCommit(true); // already so: a no-op
+        c.setAutoCommit(false);
+        assertFalse(c.getAutoCommit());
+        try (Statement s = c.createStatement()) {
+            s.execute("UPDATE counter SET n = n + 1");
+        }
+        c.commit();
+        c.setAutoCommit(true);
+        assertTrue(c.getAutoCommit());
+        assertFalse(c.isClosed());
+        c.close();
+        c.close(); // twice is allowed
+        assertTrue(c.isClosed());
+        assertThrows(SQLException.class, c::createStatement, "a closed connection runs nothing");
+        assertEquals(1, count());
     }
 
     @Test
