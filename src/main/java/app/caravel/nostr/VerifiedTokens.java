@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * repeated reads); decoding and verifying it again (base64, JSON, two SHA-256s, a Schnorr verify: about 60 µs)
  * would give the same answer, as the answer depends on those bytes alone. What depends on the moment (the
  * created_at window) or the request (URL, method, payload, replays) is still checked on every use. Only
- * successes are kept, so a bad token costs its full check each time, as before; at most {@code capacity}
+ * successes that can pass again are kept (a GET's or a session's token: a state-changing request's is used
+ * once), so a bad token costs its full check each time, as before; at most {@code capacity}
  * tokens (a few MiB), forgotten all at once when full.
  */
 final class VerifiedTokens {

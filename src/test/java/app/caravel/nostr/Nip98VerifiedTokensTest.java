@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A token is decoded and its signature verified once per verifier; everything that depends on the moment or
@@ -50,6 +52,25 @@ class Nip98VerifiedTokensTest {
         String forgedHeader = Nip98.SCHEME + Base64.getEncoder().encodeToString(forged.toJson().getBytes(StandardCharsets.UTF_8));
         assertEquals(Nip98.Rule.SIGNATURE, failure(verifier, forgedHeader, URL, "GET", null));
         assertEquals(Nip98.Rule.SIGNATURE, failure(verifier, forgedHeader, URL, "GET", null), "failures are not kept");
+    }
+
+    @Test
+    void onlyTokensThatCanPassAgainAreKept() throws Exception {
+        MutableClock clock = new MutableClock(1_764_000_000L);
+        Nip98 verifier = new Nip98(clock, 60, 3600);
+        KeyPair keys = KeyPair.generate();
+        String get = verifier.header(keys, URL, "GET", null);
+        String session = verifier.sessionHeader(keys, "https://api.example.com");
+        verifier.verify(get, URL, "GET", null);
+        verifier.verify(session, "https://api.example.com", URL, "POST", new byte[0]);
+        assertTrue(verifier.keeps(get), "a GET token is sent again on repeated reads");
+        assertTrue(verifier.keeps(session), "a session token is sent on every call for minutes");
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        for (String method : new String[]{"POST", "PUT", "PATCH", "DELETE"}) {
+            String once = verifier.header(keys, URL, method, body);
+            assertEquals(keys.pubkey(), verifier.verify(once, URL, method, body).pubkey());
+            assertFalse(verifier.keeps(once), method + ": used once (the replay rules refuse it again), so not kept");
+        }
     }
 
     private static Nip98.Rule failure(Nip98 verifier, String header, String url, String method, byte[] body) {
