@@ -165,11 +165,11 @@ public final class LoadBench {
             }));
         }
         lines.add(row(runs, "server CPU µs per request", r -> r.perRow(Result::serverCpuMicros, "%,.0f")));
+        lines.add(row(runs, "  of which the JIT compiler's threads", r -> r.perRow(res -> res.jitShare * 100, "%.1f %%")));
         if (runs.stream().anyMatch(r -> r.engine.equals("postgres"))) {
             lines.add(row(runs, "  PostgreSQL's CPU µs per request", r -> r.engine.equals("postgres")
                     ? r.perRow(Result::dbCpuMicros, "%,.0f") : "(inside the server)"));
         }
-        lines.add(row(runs, "  of which the JIT compiler's threads", r -> r.perRow(res -> res.jitShare * 100, "%.1f %%")));
         if (runs.stream().anyMatch(r -> r.engine.equals("sqlite"))) {
             lines.add(row(runs, "SQLite write permit held, µs per req", r -> r.engine.equals("sqlite")
                     ? r.perRow(Result::writerHeldMicros, "%,.0f") : "(row locks, no permit)"));
