@@ -50,6 +50,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
     private final Counter heldNanos;
     private final Counter heldCpuNanos;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final boolean threadCpuKnown = threads.isCurrentThreadCpuTimeSupported();
 
     /** {@code writer}: a pool of one connection to the same file as {@code pool}; metrics named {@code name}.… */
     public SqliteWriteGate(ManagedDataSource pool, ManagedDataSource writer, Duration patience, MetricRegistry metrics,
@@ -225,7 +226,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
 
     /** This thread's CPU time (user and kernel), 0 where the JVM cannot tell. */
     private long threadCpuNanos() {
-        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
+        return threadCpuKnown ? threads.getCurrentThreadCpuTime() : 0;
     }
 
     @Override

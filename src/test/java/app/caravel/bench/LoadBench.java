@@ -233,11 +233,12 @@ public final class LoadBench {
             }
         }
         try (AppProcess server = AppProcess.start(settings, adminPort, dir, log)) {
-            Cpu cpu = () -> new CpuSeconds(server.cpuSeconds(), server.jitCpuSeconds(),
-                    engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0,
-                    engine.equals("sqlite") ? writerSeconds(admin, "db-writer.permit-held-nanos") : Double.NaN,
-                    engine.equals("sqlite") ? writerSeconds(admin, "db-writer.permit-held-cpu-nanos") : Double.NaN,
-                    System.nanoTime() / 1e9);
+            Cpu cpu = () -> {
+                WriterSeconds writer = engine.equals("sqlite") ? writerSeconds(admin) : WriterSeconds.NONE;
+                return new CpuSeconds(server.cpuSeconds(), server.jitCpuSeconds(),
+                        engine.equals("postgres") ? ProcessCpu.ofAllNamed("postgres") : 0, writer.held(), writer.cpu(),
+                        System.nanoTime() / 1e9);
+            };
             Nip98 nip98 = new Nip98(Clock.systemUTC(), 60);
             // the GET rows run in rounds (one run of each per round), so a ratio compares runs less than a minute apart
             Map<String, GetRow> gets = new LinkedHashMap<>();
@@ -457,17 +458,27 @@ public final class LoadBench {
     private static final java.net.http.HttpClient ADMIN = java.net.http.HttpClient.newHttpClient();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** A seconds counter of the server's SQLite write permit ({@code counter}, in ns), from the admin port. */
-    private static double writerSeconds(String admin, String counter) {
+    /** The SQLite write permit's seconds so far: held, and the holders' CPU meanwhile. */
+    private record WriterSeconds(double held, double cpu) {
+        static final WriterSeconds NONE = new WriterSeconds(Double.NaN, Double.NaN);
+    }
+
+    /** Both of the server's write-permit counters (in ns) from one read of the admin port's /metrics. */
+    private static WriterSeconds writerSeconds(String admin) {
         try {
             String json = ADMIN.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            var held = JSON.readTree(json).path("counters")
-                    .path(counter).path("count");
-            if (!held.isNumber()) {
-                throw new IllegalStateException("no " + counter + " on the admin port's /metrics");
+            var counters = JSON.readTree(json).path("counters");
+            double[] seconds = new double[2];
+            String[] names = {"db-writer.permit-held-nanos", "db-writer.permit-held-cpu-nanos"};
+            for (int i = 0; i < names.length; i++) {
+                var count = counters.path(names[i]).path("count");
+                if (!count.isNumber()) {
+                    throw new IllegalStateException("no " + names[i] + " on the admin port's /metrics");
+                }
+                seconds[i] = count.asLong() / 1e9;
             }
-            return held.asLong() / 1e9;
+            return new WriterSeconds(seconds[0], seconds[1]);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
