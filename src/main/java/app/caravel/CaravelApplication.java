@@ -83,6 +83,7 @@ import app.caravel.db.RotateSecretsKeyCommand;
 import app.caravel.db.SecretsAtRest;
 import app.caravel.db.SqliteCheckpointer;
 import app.caravel.db.SecretsKeys;
+import app.caravel.db.CommitMarks;
 import app.caravel.db.ConnectionPool;
 import app.caravel.db.DatabaseHealthCheck;
 import app.caravel.db.SchemaMigrator;
@@ -132,6 +133,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
     private final JobHandlers jobHandlers = new JobHandlers();
     private final Clock clock;
     private Database database;
+    private CommitMarks commitMarks;
     private JobRunrService jobs;
     private JobQueue jobQueue;
     private RelayPool relayPool;
@@ -218,6 +220,8 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
             throw e;
         }
         database = Database.on(jdbi, secretsKey.box());
+        commitMarks = ConnectionPool.commitMarks(config.dataSourceFactory(), environment.metrics(), "db");
+        environment.lifecycle().manage(commitMarks);
         if (config.databaseUrl().sqlite()) {
             environment.lifecycle().manage(new SqliteCheckpointer(jdbi, CaravelConfiguration.SQLITE_CHECKPOINT_EVERY));
         }
@@ -395,7 +399,7 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         environment.getApplicationContext().setErrorHandler(jettyErrors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
         jersey.register(new IdentityResource(access));
-        TenantRelayLists relayLists = new TenantRelayLists(database, environment.getObjectMapper(), config.relayDomain());
+        TenantRelayLists relayLists = new TenantRelayLists(database, commitMarks, environment.getObjectMapper(), config.relayDomain());
         jersey.register(new TenantResource(database, access, new TenantService(database.jdbi(), jobQueue, clock, database.secrets()), relayPolicy,
                 relayLists));
         jersey.register(new PlanResource());

@@ -1,5 +1,6 @@
 package app.caravel.api;
 
+import app.caravel.db.CommitMarks;
 import app.caravel.db.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A tenant's relays as GET /relays and GET /tenants/:pubkey/relays answer them, rendered once and served again
@@ -19,23 +21,35 @@ import java.util.Optional;
  * update, so a change made anywhere (a request, a job, a CLI command, another server process) is seen by the
  * next read. A pubkey that was once a tenant stays one (tenants are never deleted), so a kept list needs no
  * tenant check either.
+ * <p>
+ * Where the engine tells cheaply whether anything at all was committed since ({@link CommitMarks}: SQLite), a
+ * list checked at a mark is served again without that read while the mark is unchanged: on SQLite the read
+ * was half of GET /relays' CPU.
  */
 public final class TenantRelayLists {
     /** Rendered lists kept, by their size: about 6 KB for a tenant with 10 relays, so some 2,500 tenants. */
     private static final long KEPT_BYTES = 16L << 20;
 
     private final Database db;
+    private final CommitMarks commits;
     private final ObjectMapper json;
     private final String relayDomain;
     private final Cache<String, Rendered> kept = Caffeine.newBuilder().maximumWeight(KEPT_BYTES)
             .weigher((String pubkey, Rendered list) -> list.body().length + list.versions().length() + 64).build();
 
-    /** One tenant's answer body and the versions of the rows it was rendered from. */
-    private record Rendered(String versions, byte[] body) {
+    /**
+     * One tenant's answer body, the versions of the rows it was rendered from and the commit mark taken
+     * before they were last read or checked (none: check them on the next read).
+     */
+    private record Rendered(String versions, byte[] body, OptionalLong checkedAt) {
+        boolean unchangedSince(OptionalLong mark) {
+            return mark.isPresent() && checkedAt.isPresent() && mark.getAsLong() == checkedAt.getAsLong();
+        }
     }
 
-    public TenantRelayLists(Database db, ObjectMapper json, String relayDomain) {
+    public TenantRelayLists(Database db, CommitMarks commits, ObjectMapper json, String relayDomain) {
         this.db = db;
+        this.commits = commits;
         this.json = json;
         this.relayDomain = relayDomain;
     }
@@ -49,12 +63,19 @@ public final class TenantRelayLists {
     }
 
     private Optional<byte[]> body(String pubkey) {
+        OptionalLong mark = commits.now(); // before any read: a commit after it shows as a new mark next time
         Rendered known = kept.getIfPresent(pubkey);
+        if (known != null && known.unchangedSince(mark)) {
+            return Optional.of(known.body());
+        }
         if (known != null && known.versions().equals(db.relayVersions(pubkey))) {
+            if (mark.isPresent()) {
+                kept.put(pubkey, new Rendered(known.versions(), known.body(), mark));
+            }
             return Optional.of(known.body());
         }
         return db.relaysOfTenant(pubkey).map(list -> {
-            Rendered rendered = new Rendered(list.versions(), render(list));
+            Rendered rendered = new Rendered(list.versions(), render(list), mark);
             kept.put(pubkey, rendered);
             return rendered.body();
         });

@@ -44,19 +44,36 @@ public final class ConnectionPool {
                 CaravelConfiguration.SQLITE_BUSY_TIMEOUT, metrics, name + "-writer");
     }
 
+    /**
+     * What tells the app's caches whether anything was committed since they last checked: on SQLite, its
+     * {@code data_version} on a connection of its own (start and stop it with the app); elsewhere nothing.
+     */
+    public static CommitMarks commitMarks(DataSourceFactory factory, MetricRegistry metrics, String name) {
+        if (!sqlite(factory)) {
+            return CommitMarks.NONE;
+        }
+        // it reads page 1 at most, so the smallest page cache
+        return new SqliteCommitMarks(oneConnection(factory, 64).build(metrics, name + "-commit-marks"));
+    }
+
     /** The same SQLite file as {@code readers}, one connection, a larger page cache. */
     static DataSourceFactory writerOf(DataSourceFactory readers) {
-        DataSourceFactory writer = new DataSourceFactory();
-        writer.setDriverClass(readers.getDriverClass());
-        writer.setUrl(readers.getUrl());
+        return oneConnection(readers, SQLITE_WRITER_CACHE_KIB);
+    }
+
+    /** A pool of one connection to the same SQLite file as {@code readers}, with a page cache of {@code cacheKib}. */
+    private static DataSourceFactory oneConnection(DataSourceFactory readers, int cacheKib) {
+        DataSourceFactory one = new DataSourceFactory();
+        one.setDriverClass(readers.getDriverClass());
+        one.setUrl(readers.getUrl());
         Map<String, String> properties = new HashMap<>(readers.getProperties());
-        properties.put("cache_size", String.valueOf(-SQLITE_WRITER_CACHE_KIB));
-        writer.setProperties(properties);
-        writer.setMinSize(1);
-        writer.setInitialSize(1);
-        writer.setMaxSize(1);
-        readers.getValidationQuery().ifPresent(writer::setValidationQuery);
-        return writer;
+        properties.put("cache_size", String.valueOf(-cacheKib));
+        one.setProperties(properties);
+        one.setMinSize(1);
+        one.setInitialSize(1);
+        one.setMaxSize(1);
+        readers.getValidationQuery().ifPresent(one::setValidationQuery);
+        return one;
     }
 
     private static ManagedDataSource tuned(DataSourceFactory factory, MetricRegistry metrics, String name) {

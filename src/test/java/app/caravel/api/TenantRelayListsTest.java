@@ -6,12 +6,16 @@ import app.caravel.support.Ports;
 import app.caravel.support.SignedClient;
 import app.caravel.support.TestApps;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +34,7 @@ class TenantRelayListsTest {
             "admins", ADMIN.pubkey(), "relay_domain", "relays.example.com"));
 
     @Test
-    void aKeptListIsTheSameAnswerAndEveryWriteOfAnyoneShowsOnTheNextRead() {
+    void aKeptListIsTheSameAnswerAndEveryWriteOfAnyoneShowsOnTheNextRead() throws Exception {
         KeyPair tenant = KeyPair.generate();
         SignedClient client = new SignedClient(PORT, tenant);
         assertEquals(403, client.get("/relays").status(), "not a tenant yet");
@@ -61,6 +65,17 @@ class TenantRelayListsTest {
         assertEquals(version + 1, version(db, id), "the database raised the row's version");
         JsonNode synced = client.get("/relays").data().get(0);
         assertEquals("null true", synced.path("sync_error").toString() + " " + synced.path("synced").asBoolean());
+
+        // a connection of its own, as another server process or an operator's command has
+        DataSourceFactory factory = APP.getConfiguration().dataSourceFactory();
+        try (Connection other = DriverManager.getConnection(factory.getUrl(), factory.getUser(),
+                factory.getPassword()); PreparedStatement update = other.prepareStatement(
+                "UPDATE relays SET name = 'elsewhere' WHERE id = ?")) {
+            update.setString(1, id);
+            assertEquals(1, update.executeUpdate());
+        }
+        assertEquals(List.of("elsewhere"), names(client));
+        assertEquals(List.of("elsewhere"), names(client), "kept again");
 
         // and the API's own writes
         assertEquals(200, client.put("/relays/" + id, "{\"info_name\":\"edited\"}").status());
