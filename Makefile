@@ -3,7 +3,7 @@ JAR := target/caravel.jar
 MVN := mvn -B -q
 CONFIG := config.yml
 
-.PHONY: run demo docs build migrate test bench bench-nostr bench-load bench-provisioning bench-billing clean
+.PHONY: run demo docs build migrate test bench bench-nostr bench-db bench-load bench-provisioning bench-billing clean
 
 # The server's JVM settings live in src/main/jvm/jvm.options (a capped heap for a small service: see README).
 JVM_OPTIONS := $(shell grep -v '^\#' src/main/jvm/jvm.options)
@@ -33,7 +33,7 @@ docs: build
 	java -cp $(JAR) app.caravel.api.ApiReference > docs/API.md
 
 # The whole suite, one machine, one run (BENCHMARKS.md explains the figures).
-bench: bench-nostr bench-load bench-billing bench-provisioning
+bench: bench-nostr bench-db bench-load bench-billing bench-provisioning
 
 # The API under load from wrk (Debian's package, installed here when missing) with pre-signed NIP-98 headers:
 # the servlet and Jersey floors, authenticated reads, POST /relays, CPU per request (the JIT's share of it),
@@ -47,6 +47,11 @@ bench-load: target/test-classpath.txt
 # Schnorr and NIP-98 verifications per second on this machine (JMH, a few seconds per figure).
 bench-nostr: target/test-classpath.txt
 	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.NostrBench
+
+# One small SQLite write transaction through the app's write gate, beside the same transaction on a plain
+# connection (JMH, about a minute).
+bench-db: target/test-classpath.txt
+	java -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) app.caravel.bench.WriteGateBench
 
 # POST /relays → config on a loopback zooid: p50/p95 over 50 relays.
 bench-provisioning: target/test-classpath.txt

@@ -11,6 +11,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,18 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                         yield null;
                     }
                     case "getAutoCommit" -> transaction.autoCommit();
+                    case "commit" -> {
+                        transaction.commit();
+                        yield null;
+                    }
+                    case "rollback" -> {
+                        if (args == null) {
+                            transaction.rollback();
+                        } else {
+                            transaction.connection().rollback((Savepoint) args[0]);
+                        }
+                        yield null;
+                    }
                     case "isClosed" -> transaction.closed;
                     case "close" -> {
                         transaction.close();
@@ -110,6 +123,8 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         private boolean open;
         private boolean closed;
         private boolean holdsPermit;
+        /** The writer's transaction was committed by commit(); the caller's goes on, begun again at its next statement. */
+        private boolean committed;
         private long heldSince;
         private long cpuSince;
         private int[] openOnItsThread;
@@ -120,6 +135,10 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                 throw new SQLException("connection is closed");
             }
             if (onWriter != null) {
+                if (committed) {
+                    committed = false;
+                    onWriter.setAutoCommit(false);
+                }
                 return onWriter;
             }
             if (pooled == null) {
@@ -129,6 +148,9 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         }
 
         boolean autoCommit() throws SQLException {
+            if (committed) {
+                return false; // the caller's transaction is still open, with nothing in it yet
+            }
             if (onWriter == null && pooled == null && !closed) {
                 return true; // nothing borrowed: outside a transaction, each statement commits on its own
             }
@@ -142,6 +164,12 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
             if (!autoCommit && !open) {
                 begin();
             }
+            if (committed) {
+                if (autoCommit) {
+                    end(); // nothing since the commit
+                }
+                return;
+            }
             try {
                 connection().setAutoCommit(autoCommit);
             } catch (SQLException e) {
@@ -152,6 +180,26 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
             }
             if (autoCommit) {
                 end();
+            }
+        }
+
+        /**
+         * On the writer, commits with {@code setAutoCommit(true)}: the driver's {@code commit()} runs COMMIT and
+         * at once BEGIN IMMEDIATE for the next transaction, which the caller nearly always ends empty with
+         * {@code setAutoCommit(true)}, a second COMMIT, inside the permit's turn.
+         */
+        void commit() throws SQLException {
+            if (onWriter == null) {
+                connection().commit();
+            } else if (!committed) {
+                onWriter.setAutoCommit(true);
+                committed = true;
+            }
+        }
+
+        void rollback() throws SQLException {
+            if (!committed) {
+                connection().rollback();
             }
         }
 
@@ -182,6 +230,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                 return;
             }
             open = false;
+            committed = false;
             openOnItsThread[0]--;
             Connection leaving = onWriter;
             onWriter = null;

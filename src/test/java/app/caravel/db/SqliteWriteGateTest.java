@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -206,6 +208,39 @@ class SqliteWriteGateTest {
         assertTrue(c.isClosed());
         assertThrows(SQLException.class, c::createStatement, "a closed connection runs nothing");
         assertEquals(1, count());
+    }
+
+    @Test
+    void aCommitFreesTheFileAndTheNextStatementBeginsTheNextTransaction() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        Connection c = gate.getConnection();
+        c.setAutoCommit(false);
+        add(c, 1);
+        c.commit();
+        assertFalse(c.getAutoCommit(), "JDBC: still manual commit, the next statement is in a new transaction");
+        // the driver's own commit() begins the next transaction at once, holding the file's write lock until
+        // setAutoCommit(true): another process would wait for it (here 50 ms, then SQLITE_BUSY)
+        Properties impatient = new Properties();
+        impatient.setProperty("busy_timeout", "50");
+        try (Connection other = DriverManager.getConnection(test.config().dataSourceFactory().getUrl(), impatient)) {
+            add(other, 10);
+        }
+        assertEquals(11, count());
+        add(c, 100);
+        c.rollback();
+        assertEquals(11, count(), "the statement after the commit was in a transaction, rolled back");
+        add(c, 1000);
+        c.setAutoCommit(true); // commits, as JDBC says
+        assertEquals(1011, count());
+        add(c, 10000);
+        assertEquals(11011, count(), "auto-commit again");
+        c.close();
+    }
+
+    private static void add(Connection c, int n) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("UPDATE counter SET n = n + " + n);
+        }
     }
 
     @Test
