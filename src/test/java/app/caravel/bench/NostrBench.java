@@ -16,16 +16,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -79,22 +74,6 @@ public class NostrBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(NostrBench.class.getSimpleName())
-                .verbosity(VerboseMode.SILENT)
-                .build()).run();
-        java.util.List<String> lines = new java.util.ArrayList<>();
-        lines.add(String.format("%-16s %14s %12s", "benchmark", "ops/s", "± (99.9%)"));
-        for (RunResult result : results) {
-            var primary = result.getPrimaryResult();
-            String name = result.getParams().getBenchmark();
-            lines.add(String.format("%-16s %14.0f %12.0f", name.substring(name.lastIndexOf('.') + 1),
-                    primary.getScore(), primary.getScoreError()));
-        }
-        lines.add(String.format("cores: %d, java %s", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version")));
-        System.out.println();
-        lines.forEach(System.out::println);
-        java.nio.file.Files.write(java.nio.file.Path.of("target", "bench-nostr.txt"), lines);
+        JmhTable.run(NostrBench.class, "benchmark", "ops/s", "bench-nostr.txt");
     }
 }

@@ -14,10 +14,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +21,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -104,22 +98,6 @@ public class WriteGateBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(WriteGateBench.class.getSimpleName())
-                .verbosity(VerboseMode.SILENT)
-                .build()).run();
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-22s %16s %12s", "one write transaction", "µs per transaction", "± (99.9%)"));
-        for (RunResult result : results) {
-            var primary = result.getPrimaryResult();
-            String name = result.getParams().getBenchmark();
-            lines.add(String.format("%-22s %16.1f %12.1f", name.substring(name.lastIndexOf('.') + 1),
-                    primary.getScore(), primary.getScoreError()));
-        }
-        lines.add(String.format("cores: %d, java %s", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version")));
-        System.out.println();
-        lines.forEach(System.out::println);
-        Files.write(Path.of("target", "bench-db.txt"), lines);
+        JmhTable.run(WriteGateBench.class, "one write transaction", "µs per transaction", "bench-db.txt");
     }
 }
