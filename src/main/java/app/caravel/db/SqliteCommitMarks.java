@@ -23,6 +23,12 @@ public final class SqliteCommitMarks implements CommitMarks {
     private final ManagedDataSource source;
     private Connection connection;
     private PreparedStatement dataVersion;
+    /**
+     * data_version is a 32-bit count of one connection: it starts again on a new connection and wraps. Each
+     * new connection and each wrap starts a new epoch, so marks only ever grow and an old one never returns.
+     */
+    private long epoch;
+    private long lastVersion = -1;
 
     /** {@code source}: a pool of one connection to the app's SQLite file, used by nothing else. */
     public SqliteCommitMarks(ManagedDataSource source) {
@@ -38,7 +44,7 @@ public final class SqliteCommitMarks implements CommitMarks {
             }
             try (ResultSet row = dataVersion.executeQuery()) {
                 row.next();
-                return OptionalLong.of(row.getLong(1));
+                return OptionalLong.of(mark(row.getLong(1)));
             }
         } catch (SQLException e) {
             // no mark: callers read their rows, as without this class; the next call opens the connection again
@@ -46,6 +52,16 @@ public final class SqliteCommitMarks implements CommitMarks {
             close();
             return OptionalLong.empty();
         }
+    }
+
+    /** The mark for this connection's data_version now. */
+    long mark(long version) {
+        long unsigned = version & 0xFFFF_FFFFL;
+        if (unsigned < lastVersion) {
+            epoch++;
+        }
+        lastVersion = unsigned;
+        return (epoch << 32) | unsigned;
     }
 
     private void close() {
@@ -58,6 +74,8 @@ public final class SqliteCommitMarks implements CommitMarks {
         } finally {
             connection = null;
             dataVersion = null;
+            epoch++; // the next connection counts from its own start
+            lastVersion = -1;
         }
     }
 

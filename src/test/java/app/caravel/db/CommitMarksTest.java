@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A commit mark changes when, and only when, something was committed to the database: by the app's own
@@ -62,5 +63,15 @@ class CommitMarksTest {
                 marks.stop();
             }
         }
+    }
+
+    @Test
+    void marksNeverRepeatAcrossAWrapOfSqlitesCount() {
+        SqliteCommitMarks marks = new SqliteCommitMarks(null);
+        long before = marks.mark(0xFFFF_FFFEL);
+        long wrapped = marks.mark(3); // 2^32 commits later, or a new connection counting from its start
+        long next = marks.mark(4);
+        assertTrue(before < wrapped && wrapped < next, before + " " + wrapped + " " + next);
+        assertEquals(next, marks.mark(4), "no commit, the same mark");
     }
 }
