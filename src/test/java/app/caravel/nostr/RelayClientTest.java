@@ -113,8 +113,13 @@ class RelayClientTest {
     @Test
     void noticesAreKeptForOperators() throws Exception {
         RelayConnection connection = pool.connection(relay.url()).get(2, TimeUnit.SECONDS);
-        relay.notice("rate limited: slow down");
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        // the client's handshake can complete before the relay has registered the socket: a notice sent
+        // in between reaches nobody
+        while (relay.connectionsOpen() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        relay.notice("rate limited: slow down");
         while (connection.lastNotice() == null && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

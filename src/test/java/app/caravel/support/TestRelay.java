@@ -94,6 +94,11 @@ public final class TestRelay implements AutoCloseable {
         return connectionsOpened.get();
     }
 
+    /** Websockets open now, as the relay's side sees them (it may learn of one after the client does). */
+    public int connectionsOpen() {
+        return connections.size();
+    }
+
     public int eventsReceived() {
         return eventsReceived.get();
     }
