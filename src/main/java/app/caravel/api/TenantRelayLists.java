@@ -22,9 +22,9 @@ import java.util.OptionalLong;
  * next read. A pubkey that was once a tenant stays one (tenants are never deleted), so a kept list needs no
  * tenant check either.
  * <p>
- * Where the engine tells cheaply whether anything at all was committed since ({@link CommitMarks}: SQLite), a
- * list checked at a mark is served again without that read while the mark is unchanged: on SQLite the read
- * was half of GET /relays' CPU.
+ * The engine tells more cheaply whether anything at all was committed since ({@link CommitMarks}: SQLite's
+ * data_version, PostgreSQL's current snapshot): a list checked at a mark is served again without that read
+ * while the mark is unchanged. On SQLite the read was half of GET /relays' CPU.
  */
 public final class TenantRelayLists {
     /** Rendered lists kept, by their size: about 6 KB for a tenant with 10 relays, so some 2,500 tenants. */

@@ -26,6 +26,9 @@ public final class ConnectionPool {
      */
     private static final int SQLITE_WRITER_CACHE_KIB = 8 * 1024;
 
+    /** Connections for {@link PostgresCommitMarks}: a request thread borrows one for one short statement. */
+    private static final int POSTGRES_MARK_CONNECTIONS = 4;
+
     /**
      * Dropwizard's pool for {@code factory}, with these changes. tomcat-jdbc's statement facade is off: it wraps
      * every statement and result set in a reflective proxy, so each column read of a row went through it (37 %
@@ -46,11 +49,13 @@ public final class ConnectionPool {
 
     /**
      * What tells the app's caches whether anything was committed since they last checked: on SQLite, its
-     * {@code data_version} on a connection of its own (start and stop it with the app); elsewhere nothing.
+     * {@code data_version} on a connection of its own; on PostgreSQL, its current snapshot on a few connections
+     * of their own. Start and stop it with the app.
      */
     public static CommitMarks commitMarks(DataSourceFactory factory, MetricRegistry metrics, String name) {
         if (!sqlite(factory)) {
-            return CommitMarks.NONE;
+            return new PostgresCommitMarks(smallPool(factory, POSTGRES_MARK_CONNECTIONS, Map.of())
+                    .build(metrics, name + "-commit-marks"));
         }
         // it reads page 1 at most, so the smallest page cache
         return new SqliteCommitMarks(oneConnection(factory, 64).build(metrics, name + "-commit-marks"));
@@ -63,17 +68,24 @@ public final class ConnectionPool {
 
     /** A pool of one connection to the same SQLite file as {@code readers}, with a page cache of {@code cacheKib}. */
     private static DataSourceFactory oneConnection(DataSourceFactory readers, int cacheKib) {
-        DataSourceFactory one = new DataSourceFactory();
-        one.setDriverClass(readers.getDriverClass());
-        one.setUrl(readers.getUrl());
+        return smallPool(readers, 1, Map.of("cache_size", String.valueOf(-cacheKib)));
+    }
+
+    /** A pool of up to {@code size} connections to the same database as {@code readers}, with these properties changed. */
+    private static DataSourceFactory smallPool(DataSourceFactory readers, int size, Map<String, String> changed) {
+        DataSourceFactory pool = new DataSourceFactory();
+        pool.setDriverClass(readers.getDriverClass());
+        pool.setUrl(readers.getUrl());
+        pool.setUser(readers.getUser());
+        pool.setPassword(readers.getPassword());
         Map<String, String> properties = new HashMap<>(readers.getProperties());
-        properties.put("cache_size", String.valueOf(-cacheKib));
-        one.setProperties(properties);
-        one.setMinSize(1);
-        one.setInitialSize(1);
-        one.setMaxSize(1);
-        readers.getValidationQuery().ifPresent(one::setValidationQuery);
-        return one;
+        properties.putAll(changed);
+        pool.setProperties(properties);
+        pool.setMinSize(1);
+        pool.setInitialSize(1);
+        pool.setMaxSize(size);
+        readers.getValidationQuery().ifPresent(pool::setValidationQuery);
+        return pool;
     }
 
     private static ManagedDataSource tuned(DataSourceFactory factory, MetricRegistry metrics, String name) {
