@@ -1,5 +1,6 @@
 package app.caravel.nostr;
 
+import app.caravel.support.Await;
 import app.caravel.support.Ports;
 import app.caravel.support.TestRelay;
 import org.junit.jupiter.api.AfterEach;
@@ -113,13 +114,11 @@ class RelayClientTest {
     @Test
     void noticesAreKeptForOperators() throws Exception {
         RelayConnection connection = pool.connection(relay.url()).get(2, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         // the client's handshake can complete before the relay has registered the socket: a notice sent
         // in between reaches nobody
-        while (relay.connectionsOpen() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.until("the relay to register the socket", TIMEOUT, () -> relay.connectionsOpen() > 0);
         relay.notice("rate limited: slow down");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (connection.lastNotice() == null && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
