@@ -82,6 +82,7 @@ import app.caravel.db.KnownTenants;
 import app.caravel.db.RotateSecretsKeyCommand;
 import app.caravel.db.SecretsAtRest;
 import app.caravel.db.SqliteCheckpointer;
+import app.caravel.db.SqliteWriteGate;
 import app.caravel.db.SecretsKeys;
 import app.caravel.db.CommitMarks;
 import app.caravel.db.ConnectionPool;
@@ -223,7 +224,8 @@ public class CaravelApplication extends Application<CaravelConfiguration> {
         commitMarks = ConnectionPool.commitMarks(config.dataSourceFactory(), environment.metrics(), "db");
         environment.lifecycle().manage(commitMarks);
         if (config.databaseUrl().sqlite()) {
-            environment.lifecycle().manage(new SqliteCheckpointer(jdbi, CaravelConfiguration.SQLITE_CHECKPOINT_EVERY));
+            environment.lifecycle().manage(new SqliteCheckpointer(jdbi, (SqliteWriteGate) dataSource,
+                    CaravelConfiguration.SQLITE_CHECKPOINT_EVERY));
         }
         LOG.info("secrets at rest: sealed with {}{}", secretsKey.source(),
                 sealedNow > 0 ? "; " + sealedNow + " stored in plaintext were sealed now" : "");

@@ -106,6 +106,41 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                 });
     }
 
+    /** Work on the writer connection, in auto-commit (statements SQLite refuses inside a transaction). */
+    @FunctionalInterface
+    public interface WriterWork {
+        void run(Connection writer) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the writer connection holding the permit, in line with the transactions: no write
+     * of this process commits while it runs. Returns false, having done nothing, when the permit did not come
+     * within the gate's patience.
+     */
+    public boolean inTurn(WriterWork work) throws InterruptedException, SQLException {
+        if (!permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        long since = System.nanoTime();
+        long cpuFrom = threadCpuNanos();
+        try (Connection connection = writer.getConnection()) {
+            work.run(connection);
+            return true;
+        } finally {
+            release(since, cpuFrom);
+        }
+    }
+
+    /** Gives the permit back and counts the turn that began at {@code since} with this thread's CPU at {@code cpuFrom}. */
+    private void release(long since, long cpuFrom) {
+        long held = System.nanoTime() - since;
+        long cpu = threadCpuNanos() - cpuFrom;
+        permit.release();
+        turns.update(held, TimeUnit.NANOSECONDS);
+        heldNanos.inc(held);
+        heldCpuNanos.inc(cpu);
+    }
+
     /** The transactions now waiting for the permit (for tests and metrics). */
     public int waiting() {
         return permit.getQueueLength();
@@ -248,12 +283,7 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
             } finally {
                 if (holdsPermit) {
                     holdsPermit = false;
-                    long held = System.nanoTime() - heldSince;
-                    long cpu = threadCpuNanos() - cpuSince;
-                    permit.release();
-                    turns.update(held, TimeUnit.NANOSECONDS);
-                    heldNanos.inc(held);
-                    heldCpuNanos.inc(cpu);
+                    release(heldSince, cpuSince);
                 }
             }
         }
