@@ -118,10 +118,12 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
      * within the gate's patience.
      */
     public boolean inTurn(WriterWork work) throws InterruptedException, SQLException {
+        long asked = System.nanoTime();
         if (!permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS)) {
             return false;
         }
         long since = System.nanoTime();
+        waits.update(since - asked, TimeUnit.NANOSECONDS);
         long cpuFrom = threadCpuNanos();
         try (Connection connection = writer.getConnection()) {
             work.run(connection);

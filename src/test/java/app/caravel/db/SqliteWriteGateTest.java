@@ -189,6 +189,42 @@ class SqliteWriteGateTest {
     }
 
     @Test
+    void workInATurnWaitsForTheTransactionHoldingThePermitThenRunsOnTheWriter() throws Exception {
+        assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
+        SqliteWriteGate writeGate = (SqliteWriteGate) gate;
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection holder = gate.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("UPDATE counter SET n = n + 1");
+            }
+            CompletableFuture<Long> seen = CompletableFuture.supplyAsync(() -> {
+                long[] n = {-1};
+                try {
+                    assertTrue(writeGate.inTurn(writer -> {
+                        try (Statement s = writer.createStatement(); var rows = s.executeQuery("SELECT n FROM counter")) {
+                            rows.next();
+                            n[0] = rows.getLong(1);
+                        }
+                    }));
+                } catch (SQLException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return n[0];
+            }, other);
+            Await.until("the work in line", Duration.ofSeconds(10), () -> writeGate.waiting() == 1);
+            assertFalse(seen.isDone(), "no work in a turn while a transaction holds the permit");
+            holder.commit();
+            holder.setAutoCommit(true);
+            assertEquals(1, seen.get(10, TimeUnit.SECONDS), "it ran after the commit, and saw it");
+        } finally {
+            other.shutdownNow();
+        }
+        assertEquals(2, metrics.timer("test-writer.permit-held").getCount(), "the transaction's turn and the work's");
+        assertEquals(2, metrics.timer("test-writer.permit-wait").getCount());
+    }
+
+    @Test
     void aConnectionAnswersAsJdbcSaysBeforeAndAfterItsTransaction() throws Exception {
         assumeFalse(TestEngine.postgres(), SQLITE_ONLY);
         Connection c = gate.getConnection();
