@@ -33,6 +33,7 @@ public final class SqliteCheckpointer implements Managed {
     /** The WAL's length (frames of 4 KiB) from which a pass is followed by one in the writers' line. */
     static final int RESTART_FRAMES = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteCheckpointer.class);
+    private static final String PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)";
 
     private final Jdbi jdbi;
     private final SqliteWriteGate gate;
@@ -62,12 +63,12 @@ public final class SqliteCheckpointer implements Managed {
      */
     void checkpoint() {
         try {
-            int frames = jdbi.withHandle(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)")
+            int frames = jdbi.withHandle(h -> h.createQuery(PASSIVE)
                     .map((rs, ctx) -> rs.getInt("log")).one());
             if (frames >= RESTART_FRAMES) {
                 gate.inTurn(writer -> {
                     try (Statement statement = writer.createStatement()) {
-                        statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                        statement.execute(PASSIVE);
                     }
                 });
             }

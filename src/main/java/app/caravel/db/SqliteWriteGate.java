@@ -118,25 +118,37 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
      * within the gate's patience.
      */
     public boolean inTurn(WriterWork work) throws InterruptedException, SQLException {
-        long asked = System.nanoTime();
-        if (!permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS)) {
+        Turn turn = take();
+        if (turn == null) {
             return false;
         }
-        long since = System.nanoTime();
-        waits.update(since - asked, TimeUnit.NANOSECONDS);
-        long cpuFrom = threadCpuNanos();
         try (Connection connection = writer.getConnection()) {
             work.run(connection);
             return true;
         } finally {
-            release(since, cpuFrom);
+            release(turn);
         }
     }
 
-    /** Gives the permit back and counts the turn that began at {@code since} with this thread's CPU at {@code cpuFrom}. */
-    private void release(long since, long cpuFrom) {
-        long held = System.nanoTime() - since;
-        long cpu = threadCpuNanos() - cpuFrom;
+    /** A turn with the permit: when it began, and the holder thread's CPU time then. */
+    private record Turn(long since, long cpuFrom) {
+    }
+
+    /** Waits for the permit up to the gate's patience, counting the wait: the turn, or null if it did not come. */
+    private Turn take() throws InterruptedException {
+        long asked = System.nanoTime();
+        if (!permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS)) {
+            return null;
+        }
+        long since = System.nanoTime();
+        waits.update(since - asked, TimeUnit.NANOSECONDS);
+        return new Turn(since, threadCpuNanos());
+    }
+
+    /** Gives the permit back and counts the turn's time held and CPU. */
+    private void release(Turn turn) {
+        long held = System.nanoTime() - turn.since();
+        long cpu = threadCpuNanos() - turn.cpuFrom();
         permit.release();
         turns.update(held, TimeUnit.NANOSECONDS);
         heldNanos.inc(held);
@@ -159,11 +171,10 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         private Connection onWriter;
         private boolean open;
         private boolean closed;
-        private boolean holdsPermit;
+        /** The permit's turn this transaction holds, or null. */
+        private Turn turn;
         /** The writer's transaction was committed by commit(); the caller's goes on, begun again at its next statement. */
         private boolean committed;
-        private long heldSince;
-        private long cpuSince;
         private int[] openOnItsThread;
 
         /** Where the caller's statements go now: the writer inside a transaction that got its turn. */
@@ -243,16 +254,10 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
         void begin() throws InterruptedException, SQLException {
             openOnItsThread = openOnThread.get();
             // a transaction nested in one this thread holds would wait for itself: let SQLite decide
-            long asked = System.nanoTime();
-            holdsPermit = openOnItsThread[0] == 0 && permit.tryAcquire(patienceMillis, TimeUnit.MILLISECONDS);
-            heldSince = System.nanoTime();
-            if (holdsPermit) {
-                waits.update(heldSince - asked, TimeUnit.NANOSECONDS);
-                cpuSince = threadCpuNanos();
-            }
+            turn = openOnItsThread[0] == 0 ? take() : null;
             openOnItsThread[0]++;
             open = true;
-            if (holdsPermit) {
+            if (turn != null) {
                 try {
                     onWriter = writer.getConnection(); // the permit holder is its only user: never waits
                 } catch (SQLException | RuntimeException e) {
@@ -283,9 +288,10 @@ public final class SqliteWriteGate extends DelegatingDataSource implements Manag
                     }
                 }
             } finally {
-                if (holdsPermit) {
-                    holdsPermit = false;
-                    release(heldSince, cpuSince);
+                if (turn != null) {
+                    Turn ending = turn;
+                    turn = null;
+                    release(ending);
                 }
             }
         }
