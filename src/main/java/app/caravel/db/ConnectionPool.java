@@ -26,8 +26,8 @@ public final class ConnectionPool {
      */
     private static final int SQLITE_WRITER_CACHE_KIB = 8 * 1024;
 
-    /** Connections for {@link PostgresCommitMarks}: a request thread borrows one for one short statement. */
-    private static final int POSTGRES_MARK_CONNECTIONS = 4;
+    /** Connections for {@link PostgresCommitMarks}: it runs one short statement at a time for all callers. */
+    private static final int POSTGRES_MARK_CONNECTIONS = 1;
 
     /**
      * Dropwizard's pool for {@code factory}, with these changes. tomcat-jdbc's statement facade is off: it wraps
@@ -49,8 +49,8 @@ public final class ConnectionPool {
 
     /**
      * What tells the app's caches whether anything was committed since they last checked: on SQLite, its
-     * {@code data_version} on a connection of its own; on PostgreSQL, its current snapshot on a few connections
-     * of their own. Start and stop it with the app.
+     * {@code data_version} on a connection of its own; on PostgreSQL, its current snapshot on a connection of its
+     * own. Start and stop it with the app.
      */
     public static CommitMarks commitMarks(DataSourceFactory factory, MetricRegistry metrics, String name) {
         if (!sqlite(factory)) {

@@ -1,9 +1,11 @@
 package app.caravel.db;
 
+import app.caravel.support.Await;
 import app.caravel.support.TestDatabase;
 import app.caravel.support.TestEngine;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,11 +13,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A commit mark changes whenever something was committed to the database: by the app's own connections (its
@@ -77,6 +86,41 @@ class CommitMarksTest {
             last = next;
         }
         throw new AssertionError("the mark changed on every call with nothing committed: nothing kept is ever served");
+    }
+
+    /**
+     * Callers share a query only if it starts after they asked: one that arrives after a commit, while a query
+     * that started before the commit is still running, gets the next one's mark, which sees the commit.
+     */
+    @Test
+    void aPostgresCallerArrivingDuringAnOlderQueryWaitsForOneThatSeesTheCommitsBeforeIt() throws Exception {
+        assumeTrue(TestEngine.postgres(), "PostgreSQL's snapshot");
+        try (TestDatabase test = new TestDatabase(dir)) {
+            DataSourceFactory factory = test.config().dataSourceFactory();
+            test.jdbi().useHandle(h -> h.execute("CREATE TABLE marked (n INTEGER NOT NULL)"));
+            ManagedDataSource one = factory.build(new MetricRegistry(), "slow-marks");
+            // the snapshot first, then 400 ms before the answer comes back
+            PostgresCommitMarks marks = new PostgresCommitMarks(one,
+                    "SELECT pg_current_snapshot()::text, pg_sleep(0.4)");
+            marks.start();
+            marks.now(); // its connection is open
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                Future<OptionalLong> older = callers.submit(marks::now);
+                Await.until("the older query runs (it took its snapshot)", Duration.ofSeconds(10), () ->
+                        test.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity "
+                                + "WHERE state = 'active' AND query LIKE '%pg_sleep(0.4)%' AND pid <> pg_backend_pid()")
+                                .mapTo(Integer.class).one()) == 1);
+                test.jdbi().useTransaction(h -> h.execute("INSERT INTO marked VALUES (1)"));
+                Future<OptionalLong> after = callers.submit(marks::now); // asks while the older query runs
+                long olderMark = older.get(10, TimeUnit.SECONDS).orElseThrow();
+                long afterMark = after.get(10, TimeUnit.SECONDS).orElseThrow();
+                assertNotEquals(olderMark, afterMark, "the later caller's mark shows the commit made before it asked");
+            } finally {
+                callers.shutdownNow();
+                marks.stop();
+            }
+        }
     }
 
     @Test
