@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  * every commit made before any of them asked. Under load a round serves several requests; on 4 connections of
  * their own, one query per request, requests spent 4.7 times as long waiting for a connection as the queries
  * took (BENCHMARKS.md, 2026-12-07 night). Each new snapshot text gets the next mark; a mark is never given to a
- * different text again, including a late answer from a query that started before a newer one.
+ * different text again.
  */
 public final class PostgresCommitMarks implements CommitMarks {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCommitMarks.class);
@@ -60,27 +60,18 @@ public final class PostgresCommitMarks implements CommitMarks {
         Round round;
         synchronized (rounds) {
             round = next;
-            while (!round.done) {
-                if (!running && next == round) { // not started: this caller runs it for everyone in it
-                    running = true;
-                    next = new Round();
-                    break;
+            try {
+                if (!isToRun(round)) {
+                    return round.mark;
                 }
-                try {
-                    rounds.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return OptionalLong.empty(); // no mark: the caller reads its rows
-                }
-            }
-            if (round.done) {
-                return round.mark;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OptionalLong.empty(); // no mark: the caller reads its rows
             }
         }
         OptionalLong taken = OptionalLong.empty();
         try {
             taken = snapshotMark();
-            return taken;
         } finally {
             synchronized (rounds) {
                 round.mark = taken;
@@ -89,6 +80,20 @@ public final class PostgresCommitMarks implements CommitMarks {
                 rounds.notifyAll(); // its callers return; one of the next round's starts it
             }
         }
+        return taken;
+    }
+
+    /** Holding {@link #rounds}: waits until {@code round} is answered (false) or is this caller's to run (true). */
+    private boolean isToRun(Round round) throws InterruptedException {
+        while (!round.done) {
+            if (!running && next == round) { // not started: this caller runs it for everyone in it
+                running = true;
+                next = new Round();
+                return true;
+            }
+            rounds.wait();
+        }
+        return false;
     }
 
     private OptionalLong snapshotMark() {
