@@ -57,7 +57,7 @@ public final class Nip98AuthFilter implements ContainerRequestFilter {
         // request's own write transaction (ReplayCache) or, if it commits none, when its answer is decided
         replays.release();
         if (!auth.session() && STATE_CHANGING.contains(request.getMethod())) {
-            if (replays.seen(auth.event().sig())) {
+            if (replays.seen(auth.event().sig(), auth.event().createdAt())) {
                 throw ApiException.unauthorized("auth event already used: sign each request anew");
             }
             replays.hold(auth.event().sig(), auth.event().createdAt());

@@ -15,7 +15,9 @@ import java.time.Clock;
  * the created_at window, in the database: a header replayed to another server process is refused too.
  * Keyed on the signature: two honest events can share an id (same URL, same second, no nonce), but BIP-340
  * signing draws fresh randomness, so only an exact replay repeats a signature. The insert under the primary
- * key decides, so two processes offered one header at once accept it once.
+ * key decides, so two processes offered one header at once accept it once. That key is (expires_at, signature):
+ * the expiry follows from the signed created_at, so it is the signature's key still, and the sweep of expired
+ * rows walks the same B-tree (one B-tree per claim to write, not three: migrations.xml, 16-replays-by-expiry).
  * <p>
  * The claim rides in the request's own write transaction: {@link #hold} marks the signature for the request's
  * thread and {@link #claimingIn} makes the first transaction the request opens insert it before anything else,
@@ -52,15 +54,26 @@ public final class ReplayCache {
         this.windowSeconds = windowSeconds;
     }
 
-    /** Whether a state change already used this signature: a read, refused early without any write. */
-    public boolean seen(String signature) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM nip98_replays WHERE signature = :signature")
-                .bind("signature", signature).mapTo(Integer.class).findOne().isPresent());
+    /**
+     * Whether a state change already used this signature: a read, refused early without any write. The row is
+     * found by its whole key: the expiry is the signed event's created_at plus the window, so one signature
+     * always comes with one expiry.
+     */
+    public boolean seen(String signature, long eventCreatedAt) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM nip98_replays "
+                        + "WHERE expires_at = :expiry AND signature = :signature")
+                .bind("expiry", expiryOf(eventCreatedAt)).bind("signature", signature)
+                .mapTo(Integer.class).findOne().isPresent());
     }
 
     /** The request on this thread will claim {@code signature}: in its first transaction, else at {@link #settle}. */
     public void hold(String signature, long eventCreatedAt) {
-        held.set(new Claim(signature, eventCreatedAt + windowSeconds + 1));
+        held.set(new Claim(signature, expiryOf(eventCreatedAt)));
+    }
+
+    /** The second after which the event can no longer pass the window, and its row may go. */
+    private long expiryOf(long eventCreatedAt) {
+        return eventCreatedAt + windowSeconds + 1;
     }
 
     /** Forgets whatever an earlier request on this thread held (a request that never reached its answer). */
