@@ -2,6 +2,7 @@ package app.caravel.api;
 
 import app.caravel.CaravelConfiguration;
 import app.caravel.db.SchemaMigrator;
+import app.caravel.support.MutableClock;
 import app.caravel.support.TestConfigs;
 import app.caravel.support.TestDatabase;
 import app.caravel.support.TestEngine;
@@ -18,10 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,10 +38,6 @@ class ReplayTableTest {
 
     @TempDir
     Path dir;
-
-    private static Clock at(long second) {
-        return Clock.fixed(Instant.ofEpochSecond(second), ZoneOffset.UTC);
-    }
 
     @Test
     void aHeaderClaimedBeforeTheTableMovedIsStillRefusedAfterIt() throws Exception {
@@ -73,7 +66,7 @@ class ReplayTableTest {
 
         try (TestDatabase db = new TestDatabase(url)) {
             assertTrue(db.appliedChangeSets() >= 1, "the move is applied on the old release's database");
-            ReplayCache replays = new ReplayCache(db.jdbi(), at(NOW + 5), WINDOW);
+            ReplayCache replays = new ReplayCache(db.jdbi(), new MutableClock(NOW + 5), WINDOW);
             assertTrue(replays.seen(SIGNED_BEFORE, NOW), "the header used before the upgrade is refused after it");
             assertFalse(replays.seen("b2".repeat(64), NOW), "another signature of the same second is not");
 
@@ -86,7 +79,7 @@ class ReplayTableTest {
     @Test
     void theSweepRemovesExpiredClaimsOnlyAndEachClaimIsFoundByItsEvent() throws Exception {
         try (TestDatabase db = new TestDatabase(dir)) {
-            ReplayCache earlier = new ReplayCache(db.jdbi(), at(NOW), WINDOW);
+            ReplayCache earlier = new ReplayCache(db.jdbi(), new MutableClock(NOW), WINDOW);
             String old = "c3".repeat(64);
             String live = "d4".repeat(64);
             earlier.hold(old, NOW - 100); // expired at NOW - 39
@@ -96,7 +89,8 @@ class ReplayTableTest {
             assertTrue(earlier.seen(old, NOW - 100));
             assertFalse(earlier.seen(old, NOW - 99), "found by the created_at its own event carries");
 
-            ReplayCache later = new ReplayCache(db.jdbi(), at(NOW + 1), WINDOW); // a process whose first claim sweeps
+            // a process whose first claim sweeps
+            ReplayCache later = new ReplayCache(db.jdbi(), new MutableClock(NOW + 1), WINDOW);
             later.hold("e5".repeat(64), NOW);
             later.settle();
             assertFalse(later.seen(old, NOW - 100), "the expired claim is gone");
@@ -105,12 +99,7 @@ class ReplayTableTest {
         }
     }
 
-    private static int rows(TestDatabase db, String sql) throws Exception {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement query = c.prepareStatement(sql);
-             ResultSet rs = query.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
+    private static int rows(TestDatabase db, String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
 }
