@@ -72,7 +72,7 @@ class ReplayTableTest {
 
             replays.hold(SIGNED_BEFORE, NOW); // the replay racing past the early read: the key refuses its claim
             replays.settle();
-            assertEquals(1, rows(db, "SELECT COUNT(*) FROM nip98_replays WHERE signature = '" + SIGNED_BEFORE + "'"));
+            assertEquals(1, db.count("SELECT COUNT(*) FROM nip98_replays WHERE signature = ?", SIGNED_BEFORE));
         }
     }
 
@@ -95,11 +95,7 @@ class ReplayTableTest {
             later.settle();
             assertFalse(later.seen(old, NOW - 100), "the expired claim is gone");
             assertTrue(later.seen(live, NOW - 10), "the live claim stays");
-            assertEquals(2, rows(db, "SELECT COUNT(*) FROM nip98_replays"));
+            assertEquals(2, db.count("SELECT COUNT(*) FROM nip98_replays"));
         }
-    }
-
-    private static int rows(TestDatabase db, String sql) {
-        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
 }

@@ -62,8 +62,7 @@ class SqliteCheckpointerTest {
                 checkpointer.stop();
             }
             assertTrue(Files.size(file) >= fileBefore + 600 * 1024, "the checkpointer copied the rows into the file");
-            int rows = test.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM nip98_replays")
-                    .mapTo(Integer.class).one());
+            int rows = test.count("SELECT COUNT(*) FROM nip98_replays");
             assertEquals(600, rows);
         }
     }
@@ -105,8 +104,7 @@ class SqliteCheckpointerTest {
                 writing.set(false);
                 writer.join();
             }
-            int rows = test.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM nip98_replays")
-                    .mapTo(Integer.class).one());
+            int rows = test.count("SELECT COUNT(*) FROM nip98_replays");
             assertEquals(commits.get(), rows, "every commit is kept");
         }
     }

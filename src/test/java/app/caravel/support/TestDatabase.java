@@ -68,6 +68,17 @@ public final class TestDatabase implements AutoCloseable {
                 app.caravel.jobs.JobStorage.of(shared, new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper())));
     }
 
+    /** The count {@code sql} selects, its {@code ?} placeholders bound to {@code args} in order. */
+    public int count(String sql, Object... args) {
+        return jdbi().withHandle(h -> {
+            var query = h.createQuery(sql);
+            for (int i = 0; i < args.length; i++) {
+                query.bind(i, args[i]);
+            }
+            return query.mapTo(Integer.class).one();
+        });
+    }
+
     public CaravelConfiguration config() {
         return config;
     }
